@@ -1,0 +1,48 @@
+# Newsroom: `make run` serves the demo site, `make test` runs the whole suite. Both set themselves up first.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Extra pip requirement for a second stack, e.g. DJANGO_SPEC='Django>=5.2,<5.3' with PYTHON=python3.11.
+DJANGO_SPEC ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LANGS := $(shell sed -n 's/^MODELTRANSLATION_LANGUAGES = (\(.*\))/\1/p' newsroom/settings.py | tr -d '" ' | tr ',' ' ')
+
+# The newest Python >= 3.12 that really starts (pyenv shims exist for versions that are not active and fail),
+# else python3.
+define find_python
+for c in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  "$$c" -c 'import sys, ssl, sqlite3, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$c"; exit 0; }; \
+done; echo python3
+endef
+PYTHON ?= $(shell $(find_python))
+
+.PHONY: setup run test messages bench clean
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]' $(DJANGO_SPEC)
+	@touch $@
+
+run: export DJANGO_DEBUG ?= 1
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore '.venv*' --verbosity 0
+	$(PY) manage.py setup_roles
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) manage.py compilemessages --ignore '.venv*' --verbosity 0 --settings tests.settings
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: export DJANGO_DEBUG = 1
+messages: setup
+	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	$(PY) manage.py compilemessages --ignore '.venv*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Newsroom articles: multilingual news articles for Django."""

@@ -1,0 +1,318 @@
+"""Authors, sections and articles.
+
+Translated fields are registered in ``translation.py`` (django-modeltranslation adds one column per language,
+``title_en``, ``title_ru``, …); this module stays a plain Django model module.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from .conf import conf
+from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
+from .slugs import slug_from_title
+
+
+def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
+    """One unique constraint per language column, so ``slug_ru`` is unique among Russian slugs only.
+
+    The untranslated base column that modeltranslation keeps holds whichever language was active at the last
+    save, so it cannot carry the constraint itself. NULL (no translation yet) never collides.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=[build_localized_fieldname(field_name, code)],
+            name=f"articles_{model_name}_unique_{build_localized_fieldname(field_name, code)}",
+        )
+        for code in settings.MODELTRANSLATION_LANGUAGES
+    ]
+
+
+class TranslatedModel(models.Model):
+    """Access to one language's value of a translated field, whatever language is active."""
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field_name: str, language: str):
+        return getattr(self, build_localized_fieldname(field_name, language))
+
+    def first_translation(self, field_name: str, preferred: str | None = None) -> str:
+        """The value in ``preferred`` (default: the active language), else in the first language that has one."""
+        languages = [preferred or translation.get_language() or "", *conf.ARTICLES_LANGUAGES]
+        for code in languages:
+            if code in conf.ARTICLES_LANGUAGES and (value := self.translated(field_name, code)):
+                return value
+        return ""
+
+    def fill_slugs(self, source_field: str) -> None:
+        """Make each language's empty slug from that language's ``source_field``; untranslated stays NULL."""
+        for code in conf.ARTICLES_LANGUAGES:
+            slug_field = build_localized_fieldname("slug", code)
+            source = self.translated(source_field, code)
+            if getattr(self, slug_field):
+                continue
+            if not source:
+                setattr(self, slug_field, None)
+                continue
+            setattr(self, slug_field, self.unique_slug(slug_field, slug_from_title(source, code)))
+
+    def unique_slug(self, slug_field: str, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``… — the first one no other row of this model uses."""
+        max_length = self._meta.get_field(slug_field).max_length
+        others = type(self)._base_manager.exclude(pk=self.pk)
+        candidate, number = base, 1
+        while others.filter(**{slug_field: candidate}).exists():
+            number += 1
+            suffix = f"-{number}"
+            candidate = base[: max_length - len(suffix)] + suffix
+        return candidate
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """Optional unique text (keys, slugs) is stored as NULL, never '', so that many rows can lack one."""
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
+    """No language is obligatory (a story may exist only in Kazakh), but one of them must be filled."""
+    if not any(instance.translated(field_name, code) for code in conf.ARTICLES_LANGUAGES):
+        field = instance._meta.get_field(field_name)
+        raise ValidationError(
+            {build_localized_fieldname(field_name, conf.ARTICLES_LANGUAGES[0]): _(
+                "Fill in the %(field)s in at least one language."
+            ) % {"field": field.verbose_name}}
+        )
+
+
+def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
+    """Turn a body the renderer refuses (too long, nested too deep) into a form error on that language's field."""
+    errors = {}
+    for code in conf.ARTICLES_LANGUAGES:
+        try:
+            render_markdown(instance.translated(field_name, code) or "", code)
+        except MarkdownRejected as rejected:
+            errors[build_localized_fieldname(field_name, code)] = str(rejected)
+    if errors:
+        raise ValidationError(errors)
+
+
+class Section(TranslatedModel):
+    key = models.CharField(
+        _("key"), max_length=100, unique=True, null=True, blank=True,
+        help_text=_("A stable identifier that imports use to find this section again."),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = unique_per_language("section", "slug")
+
+    def __str__(self) -> str:
+        return self.first_translation("name")
+
+    def clean(self) -> None:
+        require_one_translation(self, "name")
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        for code in conf.ARTICLES_LANGUAGES:
+            slug_field = build_localized_fieldname("slug", code)
+            setattr(self, slug_field, blank_to_none(getattr(self, slug_field)))
+        self.fill_slugs("name")
+        super().save(*args, **kwargs)
+
+
+class Author(TranslatedModel):
+    key = models.CharField(
+        _("key"), max_length=100, unique=True, null=True, blank=True,
+        help_text=_("A stable identifier that imports use to find this author again."),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    bio = models.TextField(_("biography"), blank=True, help_text=_("Markdown."))
+    bio_html = models.TextField(editable=False, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.first_translation("name")
+
+    def clean(self) -> None:
+        require_one_translation(self, "name")
+        validate_markdown(self, "bio")
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        if not self.slug:
+            # One slug for every language: a person's name transliterates to the same Latin letters everywhere.
+            name = self.first_translation("name", preferred=conf.ARTICLES_LANGUAGES[0])
+            self.slug = self.unique_slug("slug", slug_from_title(name, ""))
+        for code in conf.ARTICLES_LANGUAGES:
+            html_field = build_localized_fieldname("bio_html", code)
+            setattr(self, html_field, render_markdown(self.translated("bio", code) or "", code))
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Articles a reader may see: published, with a publication time that has come.
+
+        This is the one place the rule lives; a future ``published_at`` makes an article scheduled, and it turns
+        public by itself when the time comes, with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def available_in(self, language: str) -> "ArticleQuerySet":
+        """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""
+        query = models.Q()
+        for field_name in Article.AVAILABILITY_FIELDS:
+            column = build_localized_fieldname(field_name, language)
+            query &= models.Q(**{f"{column}__isnull": False}) & ~models.Q(**{column: ""})
+        return self.filter(query)
+
+    def with_bylines(self) -> "ArticleQuerySet":
+        """Fetch each article's authors, in byline order, in one more query for the whole list."""
+        return self.prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+
+class Article(TranslatedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    # An article is available in a language when all of these are filled in that language.
+    AVAILABILITY_FIELDS = ("title", "body")
+
+    key = models.CharField(
+        _("key"), max_length=100, unique=True, null=True, blank=True,
+        help_text=_("A stable identifier that imports use to find this article again."),
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, null=True, blank=True,
+        help_text=_("Part of the address. Left empty, it is made from the title."),
+    )
+    lead = models.TextField(_("lead"), blank=True, help_text=_("One or two sentences that sum up the story."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    body_html_version = models.PositiveSmallIntegerField(editable=False, default=0)
+    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField(
+        _("cover alt text"), max_length=300, blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    cover_caption = models.CharField(_("cover caption"), max_length=500, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles",
+        verbose_name=_("section"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True, db_index=True,
+        help_text=_("A time in the future schedules the article: it becomes public by itself then."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Written only by atomic UPDATEs in services.py; save() leaves it out so an editor's save never rewinds it.
+    view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
+        constraints = unique_per_language("article", "slug")
+        indexes = [models.Index(fields=["status", "published_at"], name="articles_published_idx")]
+
+    def __str__(self) -> str:
+        return self.first_translation("title")
+
+    def clean(self) -> None:
+        require_one_translation(self, "title")
+        validate_markdown(self, "body")
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        for code in conf.ARTICLES_LANGUAGES:
+            slug_field = build_localized_fieldname("slug", code)
+            setattr(self, slug_field, blank_to_none(getattr(self, slug_field)))
+        self.fill_slugs("title")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.render_body()
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "view_count"
+            ]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """This article's address in ``language`` (default: the active one), else in its first language."""
+        language = language or translation.get_language()
+        if not self.translated("slug", language):
+            language = next(code for code in conf.ARTICLES_LANGUAGES if self.translated("slug", code))
+        with translation.override(language):
+            return reverse("articles:article_detail", kwargs={"slug": self.translated("slug", language)})
+
+    def render_body(self) -> None:
+        """Store each language's body as safe HTML, so requests never render Markdown."""
+        for code in conf.ARTICLES_LANGUAGES:
+            html_field = build_localized_fieldname("body_html", code)
+            setattr(self, html_field, render_markdown(self.translated("body", code) or "", code))
+        self.body_html_version = RENDERER_VERSION
+
+    def available_languages(self) -> list[str]:
+        """The languages this article can be read in: those where every availability field is filled.
+
+        Everything public — lists, the language switcher, hreflang, feeds, sitemaps — asks this (or its queryset
+        twin ``ArticleQuerySet.available_in``, which reads the same ``AVAILABILITY_FIELDS``).
+        """
+        return [
+            code for code in conf.ARTICLES_LANGUAGES
+            if all(self.translated(field_name, code) for field_name in self.AVAILABILITY_FIELDS)
+        ]
+
+    def byline(self) -> list[Author]:
+        """The authors in byline order (uses ``with_bylines()``'s prefetch when there is one)."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="articles_byline_unique_author")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.author)

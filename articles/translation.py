@@ -1,0 +1,24 @@
+"""Which fields are translated: django-modeltranslation adds a column per language for each of them."""
+
+from modeltranslation.decorators import register
+from modeltranslation.translator import TranslationOptions
+
+from .models import Article, Author, Section
+
+
+@register(Section)
+class SectionTranslationOptions(TranslationOptions):
+    fields = ("name", "slug")
+    # A language without a slug stores NULL, which the unique constraints let many rows share.
+    empty_values = {"slug": None}
+
+
+@register(Author)
+class AuthorTranslationOptions(TranslationOptions):
+    fields = ("name", "bio", "bio_html")
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "lead", "body", "body_html", "cover_alt", "cover_caption")
+    empty_values = {"slug": None}

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the project's own settings, plus a throwaway secret key and a fast hasher.
+
+The database still comes from ``DATABASE_URL``, so the same suite runs on SQLite and on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Serve static files from the apps' folders, as the development server does: no collectstatic before tests.
+WHITENOISE_USE_FINDERS = True

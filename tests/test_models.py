@@ -1,0 +1,146 @@
+from datetime import timedelta
+from threading import Thread
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from articles.models import Article, Section
+from articles.services import article_record_view
+
+
+def test_published_excludes_drafts(make_article):
+    make_article(status=Article.Status.DRAFT)
+    public = make_article()
+    assert list(Article.objects.published()) == [public]
+
+
+def test_published_excludes_scheduled_until_their_time(make_article):
+    scheduled = make_article(published_at=timezone.now() + timedelta(minutes=5))
+    past = make_article(published_at=timezone.now() - timedelta(days=3))
+    assert list(Article.objects.published()) == [past]
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert set(Article.objects.published()) == {past, scheduled}
+
+
+def test_publishing_without_a_time_publishes_now(make_article):
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert article.published_at is not None
+    assert article in Article.objects.published()
+
+
+def test_available_languages_need_title_and_body(make_article):
+    article = make_article(languages=("en", "ru"), title_kk="Тек тақырып")
+    assert article.available_languages() == ["en", "ru"]
+    assert list(Article.objects.available_in("kk")) == []
+    assert list(Article.objects.available_in("ru")) == [article]
+
+
+def test_available_in_agrees_with_available_languages(make_article):
+    articles = [
+        make_article(languages=("en",)),
+        make_article(languages=("ru", "kk")),
+        make_article(languages=("kk",), body_en=""),
+    ]
+    for code in ("en", "ru", "kk"):
+        expected = {article.pk for article in articles if code in article.available_languages()}
+        assert set(Article.objects.available_in(code).values_list("pk", flat=True)) == expected
+
+
+def test_slugs_are_made_from_russian_and_kazakh_titles(make_article):
+    article = make_article(
+        languages=(),
+        title_ru="Съезд «Ёлки» прошёл в Астане",
+        body_ru="Текст.",
+        title_kk="Әуежай, ғарыш, қала, өнер, ұлт, үй, һ, і, ң",
+        body_kk="Мәтін.",
+    )
+    assert article.slug_ru == "sezd-elki-proshel-v-astane"
+    assert article.slug_kk == "auezhai-garysh-kala-oner-ult-ui-h-i-n"
+    assert article.slug_en is None
+
+
+def test_untranslated_slug_is_null_not_empty(make_article):
+    article = make_article(languages=("ru",), slug_en="")
+    article.refresh_from_db()
+    assert article.slug_en is None
+    assert article.slug_kk is None
+
+
+def test_a_title_without_letters_still_gets_a_slug(make_article):
+    article = make_article(languages=(), title_en="!!! ???", body_en="Text.")
+    assert article.slug_en
+
+
+def test_generated_slugs_never_collide(make_article):
+    first = make_article(languages=("en",), title_en="Weather")
+    second = make_article(languages=("en",), title_en="Weather")
+    assert first.slug_en == "weather"
+    assert second.slug_en == "weather-2"
+
+
+def test_the_same_slug_may_be_used_in_two_languages(make_article):
+    english = make_article(languages=("en",), title_en="COVID-19")
+    russian = make_article(languages=("ru",), title_ru="COVID-19")
+    assert english.slug_en == russian.slug_ru == "covid-19"
+
+
+def test_section_slugs_are_per_language(db):
+    section = Section.objects.create(name_en="Economy", name_ru="Экономика", name_kk="Экономика")
+    assert (section.slug_en, section.slug_ru, section.slug_kk) == ("economy", "ekonomika", "ekonomika")
+
+
+def test_body_is_rendered_once_per_language_when_saved(make_article):
+    article = make_article(languages=("en", "ru"), body_en="Some *emphasis*", body_ru="Немного **жирного**")
+    assert "<em>emphasis</em>" in article.body_html_en
+    assert "<strong>жирного</strong>" in article.body_html_ru
+    assert article.body_html_kk == ""
+
+
+def test_str_falls_back_to_a_language_that_has_a_title(make_article):
+    article = make_article(languages=("kk",))
+    with translation.override("en"):
+        assert str(article) == article.title_kk
+
+
+def test_an_editors_save_does_not_overwrite_views_counted_meanwhile(make_article):
+    article = make_article()
+    editor_copy = Article.objects.get(pk=article.pk)  # the editor opened the form before these views
+    for _ in range(3):
+        article_record_view(article_id=article.pk, language="en")
+    editor_copy.title_en = "Corrected headline"
+    editor_copy.save()
+    article.refresh_from_db()
+    assert article.title_en == "Corrected headline"
+    assert article.view_count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_views_counted_from_several_threads_are_all_kept(make_article):
+    article = make_article()
+    per_thread, threads = 25, 4
+
+    def read():
+        try:
+            for _ in range(per_thread):
+                article_record_view(article_id=article.pk, language="ru")
+        finally:
+            connection.close()
+
+    workers = [Thread(target=read) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    article.refresh_from_db()
+    assert article.view_count == per_thread * threads
+
+
+@pytest.mark.parametrize("letter", list("ӘәҒғҚқҢңӨөҰұҮүҺһІі"))
+def test_every_kazakh_letter_has_a_latin_spelling_in_slugs(letter):
+    from articles.slugs import slug_from_title
+
+    slug = slug_from_title(f"x{letter}x", "kk")
+    assert slug.isascii() and len(slug) == 3, slug
