@@ -32,6 +32,17 @@ def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueC
     ]
 
 
+class Translation:
+    """One language's text of a translated object, for templates: ``version.title`` is ``title_<language>``."""
+
+    def __init__(self, instance: "TranslatedModel", language: str) -> None:
+        self.instance = instance
+        self.language = language
+
+    def __getattr__(self, field_name: str):
+        return self.instance.translated(field_name, self.language)
+
+
 class TranslatedModel(models.Model):
     """Access to one language's value of a translated field, whatever language is active."""
 
@@ -40,6 +51,9 @@ class TranslatedModel(models.Model):
 
     def translated(self, field_name: str, language: str):
         return getattr(self, build_localized_fieldname(field_name, language))
+
+    def in_language(self, language: str) -> Translation:
+        return Translation(self, language)
 
     def first_translation(self, field_name: str, preferred: str | None = None) -> str:
         """The value in ``preferred`` (default: the active language), else in the first language that has one."""
@@ -122,6 +136,14 @@ class Section(TranslatedModel):
     def clean(self) -> None:
         require_one_translation(self, "name")
 
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """This section's page in ``language`` (default: the active one), else in its first language."""
+        language = language or translation.get_language()
+        if not self.translated("slug", language):
+            language = next(code for code in conf.ARTICLES_LANGUAGES if self.translated("slug", code))
+        with translation.override(language):
+            return reverse("articles:section_detail", kwargs={"slug": self.translated("slug", language)})
+
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
         for code in conf.ARTICLES_LANGUAGES:
@@ -164,6 +186,10 @@ class Author(TranslatedModel):
             html_field = build_localized_fieldname("bio_html", code)
             setattr(self, html_field, render_markdown(self.translated("bio", code) or "", code))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        with translation.override(language or translation.get_language()):
+            return reverse("articles:author_detail", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -211,7 +237,13 @@ class Article(TranslatedModel):
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
     body_html_version = models.PositiveSmallIntegerField(editable=False, default=0)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    cover = models.ImageField(
+        _("cover image"), upload_to="covers/%Y/%m/", blank=True,
+        width_field="cover_width", height_field="cover_height",
+    )
+    # Stored on upload so pages can give the image's size without opening the file on every request.
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         _("cover alt text"), max_length=300, blank=True,
         help_text=_("What the image shows, for readers who cannot see it."),
@@ -293,6 +325,16 @@ class Article(TranslatedModel):
             code for code in conf.ARTICLES_LANGUAGES
             if all(self.translated(field_name, code) for field_name in self.AVAILABILITY_FIELDS)
         ]
+
+    def display_language(self, requested: str) -> str | None:
+        """The language to show this article in to a reader of ``requested``.
+
+        ``requested`` when the article is available in it; else the first available language of the configured
+        fallback chain (``ARTICLES_FALLBACK_LANGUAGES``); else its first available language; None if none.
+        """
+        available = self.available_languages()
+        chain = [requested, *conf.ARTICLES_FALLBACK_LANGUAGES.get(requested, []), *available]
+        return next((code for code in chain if code in available), None)
 
     def byline(self) -> list[Author]:
         """The authors in byline order (uses ``with_bylines()``'s prefetch when there is one)."""

@@ -7,4 +7,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
+    path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
 ]

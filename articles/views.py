@@ -1,7 +1,13 @@
-"""Public pages: the front page and the article page, in the language of the URL."""
+"""Public pages, in the language of the URL: front page, article, author and section pages."""
+
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -10,7 +16,7 @@ from django.views.generic import DetailView, ListView
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import Article
+from .models import Article, Author, Section
 from .services import article_record_view
 
 
@@ -19,13 +25,22 @@ def can_preview(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_staff and request.user.has_perm("articles.view_article")
 
 
+def site_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def public_articles(language: str):
+    """What lists show: published articles available in ``language``, with their section and authors."""
+    return Article.objects.published().available_in(language).select_related("section").with_bylines()
+
+
 class PageMixin:
-    """What every public page shows: the site's name and links to this page in the other languages."""
+    """What every public page has: links to the same page in the other languages."""
 
     def get_language_urls(self) -> dict[str, str]:
         """This page's address in each language it exists in; pages override it when slugs differ."""
         urls = {}
-        for code, _name in settings.LANGUAGES:
+        for code in site_languages():
             with translation.override(code):
                 urls[code] = reverse(self.request.resolver_match.view_name, kwargs=self.kwargs)
         return urls
@@ -34,7 +49,6 @@ class PageMixin:
         context = super().get_context_data(**kwargs)
         current = get_language()
         language_urls = self.get_language_urls()
-        context["site_name"] = conf.ARTICLES_SITE_NAME
         context["language_links"] = [
             {
                 "code": code,
@@ -42,7 +56,7 @@ class PageMixin:
                 "url": language_urls[code],
                 "current": code == current,
             }
-            for code, _name in settings.LANGUAGES
+            for code in site_languages()
             if code in language_urls
         ]
         return context
@@ -58,41 +72,101 @@ class ArticleListView(PageMixin, ListView):
         return conf.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .available_in(get_language())
-            .select_related("section")
-            .with_bylines()
-        )
+        return public_articles(get_language())
+
+
+class AuthorDetailView(PageMixin, ListView):
+    """An author's page: their biography and their articles available in this language."""
+
+    template_name = "articles/author_detail.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset) -> int:
+        return conf.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return public_articles(get_language()).filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class SectionDetailView(PageMixin, ListView):
+    """A section's page, at the section's slug in this language; another language's slug redirects here."""
+
+    template_name = "articles/section_detail.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset) -> int:
+        return conf.ARTICLES_PER_PAGE
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = get_language()
+        self.section = find_by_slug(Section.objects.all(), kwargs["slug"], language)
+        if self.section is None:
+            raise Http404("No section at this address.")
+        own_slug = self.section.translated("slug", language)
+        if own_slug and own_slug != kwargs["slug"]:
+            return HttpResponsePermanentRedirect(self.section.get_absolute_url(language) + query_string(request))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_articles(get_language()).filter(section=self.section)
+
+    def get_language_urls(self) -> dict[str, str]:
+        return {
+            code: self.section.get_absolute_url(code)
+            for code in site_languages()
+            if self.section.translated("slug", code)
+        }
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+def find_by_slug(queryset, slug: str, language: str):
+    """The object whose slug in ``language`` is ``slug``; else one whose slug in another language is.
+
+    One query: slugs are unique per language, so at most one row per language matches.
+    """
+    columns = [build_localized_fieldname("slug", code) for code in conf.ARTICLES_LANGUAGES]
+    matches = list(queryset.filter(reduce(or_, (Q(**{column: slug}) for column in columns))))
+    own_column = build_localized_fieldname("slug", language)
+    return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0] if matches else None)
+
+
+def query_string(request: HttpRequest) -> str:
+    return f"?{request.GET.urlencode()}" if request.GET else ""
 
 
 class ArticleDetailView(PageMixin, DetailView):
+    """An article in the reader's language, or in a fallback language with a notice when it has no translation.
+
+    A slug from another language redirects (301) to this language's address of the same article.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-    preview = False
-
-    def get_object(self, queryset=None) -> Article:
-        language = get_language()
-        lookup = {build_localized_fieldname("slug", language): self.kwargs["slug"]}
-        articles = Article.objects.select_related("section").with_bylines()
-        article = articles.published().filter(**lookup).first()
-        if article is None and can_preview(self.request):
-            article = articles.filter(**lookup).first()
-            self.preview = article is not None
-        if article is None or language not in article.available_languages():
-            raise Http404("No article at this address in this language.")
-        return article
-
-    def get_language_urls(self) -> dict[str, str]:
-        return {code: self.object.get_absolute_url(code) for code in self.object.available_languages()}
-
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["preview"] = self.preview
-        return context
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
+        language = get_language()
+        articles = Article.objects.select_related("section").with_bylines()
+        self.preview = False
+        self.object = find_by_slug(articles.published(), kwargs["slug"], language)
+        if self.object is None and can_preview(request):
+            self.object = find_by_slug(articles, kwargs["slug"], language)
+            self.preview = self.object is not None
+        if self.object is None:
+            raise Http404("No article at this address.")
+        self.content_language = self.object.display_language(language)
+        if self.content_language is None:
+            raise Http404("This article is not available in any language yet.")
+        own_slug = self.object.translated("slug", language)
+        if self.content_language == language and own_slug != kwargs["slug"]:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url(language) + query_string(request))
+
+        response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
             # A draft must never be cached for others, nor indexed.
             add_never_cache_headers(response)
@@ -100,3 +174,82 @@ class ArticleDetailView(PageMixin, DetailView):
         else:
             article_record_view(article_id=self.object.pk, language=get_language())
         return response
+
+    def get_language_urls(self) -> dict[str, str]:
+        return {code: self.object.get_absolute_url(code) for code in self.object.available_languages()}
+
+    def get_context_data(self, **kwargs) -> dict:
+        article = self.object
+        language = get_language()
+        context = super().get_context_data(**kwargs)
+        canonical_url = self.request.build_absolute_uri(article.get_absolute_url(self.content_language))
+        cover_url = self.request.build_absolute_uri(article.cover.url) if article.cover else ""
+        context.update(
+            preview=self.preview,
+            text=article.in_language(self.content_language),
+            content_language=self.content_language,
+            content_language_name=translation.get_language_info(self.content_language)["name_translated"],
+            is_fallback=self.content_language != language,
+            canonical_url=canonical_url,
+            cover_url=cover_url,
+            structured_data=news_article_data(
+                self.request, article, self.content_language, canonical_url=canonical_url, cover_url=cover_url
+            ),
+            alternates=[
+                (code, self.request.build_absolute_uri(url)) for code, url in self.get_language_urls().items()
+            ],
+            x_default_url=self.request.build_absolute_uri(article.get_absolute_url(
+                settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
+                else article.available_languages()[0]
+            )),
+            more_from_section=more_from_section(article, language),
+            telegram=telegram_channel(language),
+        )
+        return context
+
+
+def news_article_data(
+    request: HttpRequest, article: Article, language: str, *, canonical_url: str, cover_url: str
+) -> dict:
+    """schema.org NewsArticle for search engines (rendered as JSON-LD by the ``json_ld`` filter)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": canonical_url,
+        "headline": article.translated("title", language),
+        "description": article.translated("lead", language) or "",
+        "inLanguage": language,
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.first_translation("name", preferred=language),
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline()
+        ],
+        "publisher": {"@type": "Organization", "name": conf.ARTICLES_SITE_NAME},
+    }
+    if cover_url:
+        data["image"] = [cover_url]
+    return data
+
+
+def more_from_section(article: Article, language: str, limit: int = 4) -> list[Article]:
+    """Other recent articles of the same section in this language; cached briefly, one query on a miss."""
+    if article.section_id is None:
+        return []
+    key = f"articles:more-from-section:{article.section_id}:{language}"
+    recent = cache.get(key)
+    if recent is None:
+        recent = list(
+            Article.objects.published().available_in(language).filter(section_id=article.section_id)[: limit + 1]
+        )
+        cache.set(key, recent, conf.ARTICLES_SIDEBAR_CACHE_SECONDS)
+    return [other for other in recent if other.pk != article.pk][:limit]
+
+
+def telegram_channel(language: str) -> dict[str, str] | None:
+    channel = conf.ARTICLES_TELEGRAM.get(language)
+    return channel if channel and channel.get("url") else None

@@ -1,4 +1,6 @@
-from datetime import timedelta
+import json
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -80,9 +82,115 @@ def test_a_reader_view_is_counted(client, make_article):
     assert article.view_count == 1
 
 
-def test_article_not_available_in_a_language_is_404_there(client, make_article):
+def test_article_missing_in_kazakh_is_shown_in_russian_with_a_notice(client, make_article):
     article = make_article(languages=("en", "ru"))
-    assert client.get(f"/kk/articles/{article.slug_en}/").status_code == 404
+    response = client.get(f"/kk/articles/{article.slug_ru}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="kk">' in html
+    assert f'<h1 lang="ru">{article.title_ru}</h1>' in html
+    assert f'<div class="body" lang="ru">{article.body_html_ru}</div>' in html
+    assert "Бұл мақала" in html  # the notice, in Kazakh
+    assert f'<link rel="canonical" href="http://testserver/ru/articles/{article.slug_ru}/">' in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_fallback_follows_the_configured_chain(client, make_article, settings):
+    article = make_article(languages=("en", "ru"))
+    settings.ARTICLES_FALLBACK_LANGUAGES = {"kk": ["en", "ru"]}
+    html = client.get(f"/kk/articles/{article.slug_en}/").content.decode()
+    assert f'<h1 lang="en">{article.title_en}</h1>' in html
+
+
+def test_a_slug_from_another_language_redirects_permanently(client, make_article):
+    article = make_article()
+    response = client.get(f"/kk/articles/{article.slug_ru}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/kk/articles/{article.slug_kk}/"
+
+
+def test_a_slug_shared_by_two_articles_in_two_languages_finds_this_languages_one(client, make_article):
+    english = make_article(languages=("en",), title_en="COVID-19")
+    russian = make_article(languages=("ru",), title_ru="COVID-19")
+    assert client.get("/ru/articles/covid-19/").context["article"] == russian
+    assert client.get("/en/articles/covid-19/").context["article"] == english
+
+
+def test_language_switcher_links_to_the_same_article_in_each_available_language(client, make_article):
+    article = make_article(languages=("en", "ru"))
+    links = client.get(article.get_absolute_url("en")).context["language_links"]
+    assert [(link["code"], link["url"]) for link in links] == [
+        ("en", f"/en/articles/{article.slug_en}/"), ("ru", f"/ru/articles/{article.slug_ru}/"),
+    ]
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    assert f'<a href="/ru/articles/{article.slug_ru}/" hreflang="ru" lang="ru">Русский</a>' in html
+
+
+def test_hreflang_alternates_cover_available_languages_and_x_default(client, make_article):
+    article = make_article(languages=("ru", "kk"))
+    html = client.get(article.get_absolute_url("kk")).content.decode()
+    assert f'<link rel="alternate" hreflang="ru" href="http://testserver/ru/articles/{article.slug_ru}/">' in html
+    assert f'<link rel="alternate" hreflang="kk" href="http://testserver/kk/articles/{article.slug_kk}/">' in html
+    assert 'hreflang="en"' not in html.split("</head>")[0]
+    assert f'hreflang="x-default" href="http://testserver/ru/articles/{article.slug_ru}/"' in html
+
+
+def test_byline_links_to_author_pages(client, make_article):
+    first, second = make_article.author(), make_article.author()
+    article = make_article(authors=[first, second])
+    html = client.get(article.get_absolute_url("ru")).content.decode()
+    assert f'<a class="author" rel="author" href="/ru/authors/{first.slug}/">{first.name_ru}</a> и ' in html
+    assert f'href="/ru/authors/{second.slug}/"' in html
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_author_page_lists_their_articles_in_this_language(client, make_article, language):
+    writer = make_article.author(bio_ru="Пишет об *экономике*.")
+    theirs = make_article(authors=[writer])
+    make_article(authors=[writer], languages=[c for c in ("en", "ru", "kk") if c != language])
+    make_article()
+    response = client.get(writer.get_absolute_url(language))
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == [theirs]
+    if language == "ru":
+        assert "<em>экономике</em>" in response.content.decode()
+
+
+def test_section_page_is_at_its_slug_in_each_language(client, make_article, section):
+    article = make_article(section=section)
+    response = client.get(f"/ru/sections/{section.slug_ru}/")
+    assert list(response.context["articles"]) == [article]
+    redirect = client.get(f"/ru/sections/{section.slug_en}/?page=1")
+    assert redirect.status_code == 301 and redirect["Location"] == f"/ru/sections/{section.slug_ru}/?page=1"
+
+
+def test_more_from_the_same_section_leaves_out_the_article_itself(client, make_article, section):
+    article, other = make_article(section=section), make_article(section=section)
+    response = client.get(article.get_absolute_url("en"))
+    assert response.context["more_from_section"] == [other]
+
+
+def test_head_has_share_metadata_and_json_ld(client, make_article):
+    article = make_article(lead_en="Parliament approved the budget.")
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    head = html.split("</head>")[0]
+    assert f"<title>{article.title_en} — Newsroom</title>" in head
+    assert '<meta name="description" content="Parliament approved the budget.">' in head
+    assert '<meta property="og:type" content="article">' in head
+    assert '<meta property="og:locale" content="en_US">' in head
+    assert '<meta name="twitter:card" content="summary">' in head
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head).group(1))
+    assert data["@type"] == "NewsArticle" and data["headline"] == article.title_en
+    assert data["inLanguage"] == "en" and data["author"][0]["name"] == article.byline()[0].name_en
+
+
+def test_a_hostile_title_is_escaped_everywhere_in_the_head(client, make_article):
+    hostile = '</script><script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    article = make_article(languages=("en",), title_en=hostile, lead_en=hostile)
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["headline"] == hostile
 
 
 @pytest.mark.parametrize("path", ["/de/", "/xx/articles/a/", "/en/articles/", "/en/nowhere/", "/en/articles/a b/"])
@@ -105,3 +213,22 @@ def test_view_count_is_written_in_the_pages_language(client, make_article, langu
     Article.objects.filter(pk=article.pk).update(view_count=count)
     html = client.get(article.get_absolute_url(language)).content.decode()
     assert expected.replace(" ", "\xa0") in html.replace(" ", "\xa0")
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Page not found"), ("ru", "Страница не найдена"),
+                                                   ("kk", "Бет табылмады")])
+def test_not_found_page_speaks_the_language_of_the_address(client, db, language, heading):
+    response = client.get(f"/{language}/articles/no-such-story/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "5 August 2016"), ("ru", "5 августа 2016 г."), ("kk", "5 тамыз 2016 ж.")],
+)
+def test_publication_date_is_written_in_the_pages_language(client, make_article, language, expected, settings):
+    settings.TIME_ZONE = "Asia/Almaty"
+    article = make_article(published_at=datetime(2016, 8, 5, 12, 0, tzinfo=UTC))
+    assert expected in client.get(article.get_absolute_url(language)).content.decode()

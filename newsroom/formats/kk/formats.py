@@ -1,9 +1,9 @@
 # Kazakh date and number formats; Django ships none for "kk". The syntax is Django's date template filter.
-# Kazakh writes the year first in full dates ("2016 жылғы 5 тамыз"); month names come from the catalogs.
-DATE_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы j E"
+# "5 тамыз 2016 ж.": the lower-case month names ("E") come from locale/kk (see newsroom/formats/month_names.py).
+DATE_FORMAT = "j E Y \\ж."
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "Y \\ж\\ы\\л\\ғ\\ы j E, H:i"
-YEAR_MONTH_FORMAT = "Y \\ж\\. F"
+DATETIME_FORMAT = "j E Y \\ж. H:i"
+YEAR_MONTH_FORMAT = "F Y \\ж."
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"

@@ -1,0 +1,48 @@
+"""Template tags for translated text and page metadata."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from ..conf import conf
+
+register = template.Library()
+
+# Open Graph wants language_TERRITORY; a language not listed here is given as it is.
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ru": "ru_RU", "kk": "kk_KZ"}
+
+# Inside <script>, "</script>" or "<!--" in a title would end or confuse the element: escape the characters that
+# can start them, as Django's json_script does.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def text(obj, field_name: str) -> str:
+    """``obj``'s ``field_name`` in the page's language, else in another, marked with that language's ``lang``.
+
+    Usage: ``{% text article.section "name" %}``.
+    """
+    language = get_language()
+    value = obj.translated(field_name, language)
+    if value:
+        return value
+    for code in conf.ARTICLES_LANGUAGES:
+        if value := obj.translated(field_name, code):
+            return format_html('<span lang="{}">{}</span>', code, value)
+    return ""
+
+
+@register.filter
+def json_ld(data: dict) -> SafeString:
+    """Render ``data`` as a JSON-LD script element, safe whatever the strings in it contain."""
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{encoded}</script>')
+
+
+@register.filter
+def open_graph_locale(language: str) -> str:
+    return OPEN_GRAPH_LOCALES.get(language, language)
