@@ -18,7 +18,12 @@ endef
 PYTHON ?= $(shell $(find_python))
 
 .PHONY: setup run test messages bench clean
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
+
+# The HTML checker and axe-core that the suite runs on rendered pages; skipped (with a note) without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML-validity and accessibility tests will be skipped"; fi
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }

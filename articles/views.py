@@ -30,8 +30,8 @@ def site_languages() -> list[str]:
 
 
 def public_articles(language: str):
-    """What lists show: published articles available in ``language``, with their section and authors."""
-    return Article.objects.published().available_in(language).select_related("section").with_bylines()
+    """What lists show: published articles available in ``language``, with their section."""
+    return Article.objects.published().available_in(language).select_related("section")
 
 
 class PageMixin:

@@ -65,3 +65,33 @@ def editor(roles) -> User:
 @pytest.fixture
 def author_user(roles) -> User:
     return staff_user("writer", "Authors")
+
+
+@pytest.fixture
+def site_pages(make_article) -> list[str]:
+    """One address of every public page type in every language, over content in all three languages."""
+    section = Section.objects.create(name_en="Society", name_ru="Общество", name_kk="Қоғам")
+    author = make_article.author(
+        name_en="Daniyar Omarov", name_ru="Данияр Омаров", name_kk="Данияр Омаров",
+        bio_en="Writes about *schools*.", bio_ru="Пишет о *школах*.", bio_kk="*Мектептер* туралы жазады.",
+    )
+    article = make_article(
+        section=section, authors=[author, make_article.author()],
+        lead_en="Schools open a week early.", lead_ru="Школы откроются на неделю раньше.",
+        lead_kk="Мектептер бір апта ерте ашылады.",
+        body_en="## Details\n\n- first\n- second\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        body_ru="## Подробности\n\n- первое\n- второе\n", body_kk="## Толығырақ\n\n- бірінші\n- екінші\n",
+    )
+    without_kazakh = make_article(section=section, authors=[author], languages=("en", "ru"))
+    Article.objects.filter(pk=article.pk).update(view_count=9543)
+    pages = []
+    for code in ("en", "ru", "kk"):
+        pages += [
+            f"/{code}/",
+            article.get_absolute_url(code),
+            author.get_absolute_url(code),
+            section.get_absolute_url(code),
+            f"/{code}/no-such-page/",
+        ]
+    pages.append(f"/kk/articles/{without_kazakh.slug_ru}/")
+    return pages

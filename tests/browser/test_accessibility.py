@@ -1,0 +1,25 @@
+"""axe-core (npm package axe-core), injected into each public page in Chromium: no serious or critical issue."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from .conftest import require
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
+    page: Page, live_server, transactional_db, site_pages
+):
+    require(AXE.exists(), "axe-core is missing: run `npm install`")
+    problems = []
+    for url in site_pages:
+        page.goto(live_server.url + url)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]]
+                problems.append(f"{url}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    assert not problems, "\n".join(problems)
