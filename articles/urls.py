@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestArticlesFeed
 
 app_name = "articles"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
 ]

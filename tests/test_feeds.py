@@ -1,0 +1,42 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from articles.models import Article
+
+XHTML = "{http://www.w3.org/1999/xhtml}link"
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_feed_lists_articles_available_in_its_language(client, make_article, language):
+    article = make_article()
+    make_article(languages=[code for code in ("en", "ru", "kk") if code != language])
+    make_article(status=Article.Status.DRAFT)
+    response = client.get(f"/{language}/feed/")
+    assert response.status_code == 200
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("language") == language
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [article.translated("title", language)]
+    assert items[0].findtext("link").endswith(article.get_absolute_url(language))
+
+
+def test_feed_escapes_hostile_titles(client, make_article):
+    make_article(languages=("en",), title_en="<script>alert(1)</script>")
+    body = client.get("/en/feed/").content.decode()
+    assert "<script>" not in body
+    assert ET.fromstring(body).find("channel/item/title").text == "<script>alert(1)</script>"
+
+
+def test_sitemap_lists_each_article_in_its_available_languages_with_alternates(client, make_article):
+    article = make_article(languages=("en", "ru"))
+    make_article(status=Article.Status.DRAFT)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    entries = {url.findtext(f"{namespace}loc"): url for url in root.findall(f"{namespace}url")}
+    article_urls = sorted(loc for loc in entries if "/articles/" in loc)
+    assert article_urls == sorted([
+        f"http://testserver/en/articles/{article.slug_en}/", f"http://testserver/ru/articles/{article.slug_ru}/",
+    ])
+    alternates = {link.get("hreflang") for link in entries[article_urls[0]].findall(XHTML)}
+    assert alternates == {"en", "ru", "x-default"}
