@@ -12,6 +12,12 @@ def test_root_redirects_to_the_readers_language(client, db):
     response = client.get("/", headers={"accept-language": "kk,ru;q=0.8"})
     assert response.status_code == 302
     assert response["Location"] == "/kk/"
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_the_language_cookie_wins_over_accept_language(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert client.get("/", headers={"accept-language": "kk"})["Location"] == "/ru/"
 
 
 def test_root_redirects_to_the_default_language_without_a_preference(client, db):

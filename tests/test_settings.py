@@ -1,0 +1,50 @@
+"""The host project's settings come from the environment; run in a fresh process to see them load."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+                                                            **env},
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+
+
+def test_deploy_checks_pass_with_production_values():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        DJANGO_ALLOWED_HOSTS="news.example.kz", DJANGO_SECURE_SSL_REDIRECT="1",
+        DATABASE_URL="postgres://newsroom@db.example.kz:5432/newsroom",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_runs_with_a_development_key():
+    assert manage("check", DJANGO_DEBUG="1").returncode == 0
+
+
+def test_languages_without_translation_columns_are_a_system_check_error(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "German")]
+    with pytest.raises(SystemCheckError, match="articles.E001"):
+        call_command("check", tags=["compatibility"])
