@@ -1,0 +1,174 @@
+"""Export articles, authors and sections as the Markdown files ``importing`` reads.
+
+Importing an export into an empty database reproduces every article, author and section; importing it into the
+database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
+``section-<pk>``), in its files and in the database, so its language versions, the articles that name it and a
+later import all find the same object.
+"""
+
+import hashlib
+import re
+import shutil
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import models
+from django.utils import timezone
+
+from .conf import conf
+from .models import Article, Author, Section
+
+SAFE_FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+@dataclass
+class ExportReport:
+    files: Counter = field(default_factory=Counter)  # (kind, language) → number of files written
+    warnings: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"{kind.capitalize()}s in {language}: {count} file{'' if count == 1 else 's'}"
+            for (kind, language), count in sorted(self.files.items())
+        ]
+
+
+def export_key(instance: models.Model, prefix: str) -> str:
+    """The object's key; one without gets ``<prefix>-<pk>`` (unique among keys in use), stored on it as well.
+
+    Storing it is what lets the exported files be edited and imported again: they find this object by its key
+    instead of creating a copy. Only the key column changes (``updated_at`` does not).
+    """
+    if not instance.key:
+        candidate, number = f"{prefix}-{instance.pk}", 1
+        while type(instance)._base_manager.filter(key=candidate).exists():
+            number += 1
+            candidate = f"{prefix}-{instance.pk}-{number}"
+        type(instance)._base_manager.filter(pk=instance.pk, key__isnull=True).update(key=candidate)
+        instance.key = candidate
+    return instance.key
+
+
+def file_stem(key: str, prefix: str) -> str:
+    """``key`` when it is safe as a file name; else a name made from its digest (the key stays in the file)."""
+    if SAFE_FILE_STEM.fullmatch(key):
+        return key
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def source_file_write(path: Path, front_matter: dict, body: str = "") -> None:
+    # An unlimited width keeps each value on one line, as a person would write it.
+    fields = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=float("inf"))
+    text = f"---\n{fields}---\n"
+    if body:
+        text += f"\n{body}\n"
+    path.write_bytes(text.encode())
+
+
+def stored_file_copy(field_file, directory: Path, stem: str, report: ExportReport) -> str | None:
+    """Copy a cover or photo next to the exported files; return its name relative to them."""
+    name = stem + Path(field_file.name).suffix.lower()
+    try:
+        with field_file.storage.open(field_file.name, "rb") as stored, (directory / name).open("wb") as copy:
+            shutil.copyfileobj(stored, copy)
+    except OSError as error:
+        report.warnings.append(f"{field_file.name}: not exported ({error})")
+        return None
+    return name
+
+
+def languages_with(instance: models.Model, fields: Sequence[str], languages: Sequence[str]) -> list[str]:
+    return [code for code in languages if any(instance.translated(name, code) for name in fields)]
+
+
+def sections_export(directory: Path, languages: Sequence[str], keys: dict[int, str], report: ExportReport) -> None:
+    folder = directory / "sections"
+    for section in Section.objects.all():
+        for language in languages_with(section, ("name",), languages):
+            folder.mkdir(exist_ok=True)
+            front = {"type": "section", "key": keys[section.pk], "lang": language,
+                     "name": section.translated("name", language)}
+            if slug := section.translated("slug", language):
+                front["slug"] = slug
+            front["position"] = section.position
+            source_file_write(folder / f"{file_stem(keys[section.pk], 'section')}.{language}.md", front)
+            report.files[("section", language)] += 1
+
+
+def authors_export(directory: Path, languages: Sequence[str], keys: dict[int, str], report: ExportReport) -> None:
+    folder = directory / "authors"
+    for author in Author.objects.all():
+        stem = file_stem(keys[author.pk], "author")
+        photo = None
+        for language in languages_with(author, ("name", "bio"), languages):
+            folder.mkdir(exist_ok=True)
+            if author.photo and photo is None:
+                photo = stored_file_copy(author.photo, folder, stem, report)
+            front = {"type": "author", "key": keys[author.pk], "lang": language}
+            if name := author.translated("name", language):
+                front["name"] = name
+            front["slug"] = author.slug
+            if photo:
+                front["photo"] = photo
+            source_file_write(folder / f"{stem}.{language}.md", front, author.translated("bio", language) or "")
+            report.files[("author", language)] += 1
+
+
+def article_front_matter(article: Article, key: str, language: str, author_keys: dict[int, str],
+                         section_keys: dict[int, str]) -> dict:
+    front = {"key": key, "lang": language, "title": article.translated("title", language)}
+    if slug := article.translated("slug", language):
+        front["slug"] = slug
+    if lead := article.translated("lead", language):
+        front["lead"] = lead
+    if authors := article.byline():
+        names = [author.translated("name", language) or "" for author in authors]
+        keys = [author_keys[author.pk] for author in authors]
+        front["author"], front["author_key"] = (names[0], keys[0]) if len(authors) == 1 else (names, keys)
+    if article.section_id:
+        if name := article.section.translated("name", language):
+            front["section"] = name
+        front["section_key"] = section_keys[article.section_id]
+    if article.published_at:
+        front["published_at"] = timezone.localtime(article.published_at)
+    front["status"] = article.status
+    if article.view_count:
+        front["views"] = article.view_count
+    return front
+
+
+def articles_export(*, directory: Path, languages: Sequence[str] | None = None) -> ExportReport:
+    """Write every article, author and section to ``directory``, one file per object and language.
+
+    Articles are ``<key>.<lang>.md`` with their cover beside them; authors and sections go to the ``authors/``
+    and ``sections/`` folders. ``languages`` (default: all) limits which language versions are written.
+    """
+    languages = list(languages or conf.ARTICLES_LANGUAGES)
+    report = ExportReport()
+    directory.mkdir(parents=True, exist_ok=True)
+    section_keys = {section.pk: export_key(section, "section") for section in Section.objects.all()}
+    author_keys = {author.pk: export_key(author, "author") for author in Author.objects.all()}
+    sections_export(directory, languages, section_keys, report)
+    authors_export(directory, languages, author_keys, report)
+    articles = Article.objects.select_related("section").with_bylines().order_by("pk")
+    for article in articles.iterator(chunk_size=500):
+        key = export_key(article, "article")
+        stem = file_stem(key, "article")
+        cover = None
+        if not languages_with(article, ("title",), conf.ARTICLES_LANGUAGES):
+            report.warnings.append(f"Article {key} has no title in any language; not exported.")
+        for language in languages_with(article, ("title",), languages):
+            front = article_front_matter(article, key, language, author_keys, section_keys)
+            if article.cover and cover is None:
+                cover = stored_file_copy(article.cover, directory, stem, report)
+            if cover:
+                front["cover"] = cover
+            for name in ("cover_alt", "cover_caption"):
+                if value := article.translated(name, language):
+                    front[name] = value
+            source_file_write(directory / f"{stem}.{language}.md", front, article.translated("body", language) or "")
+            report.files[("article", language)] += 1
+    return report

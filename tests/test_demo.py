@@ -1,0 +1,82 @@
+"""load_demo: the demo content loads through the importer, once, and shows every state an article can be in."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.conf import conf
+from articles.models import Article, Author, Byline, Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def load_demo() -> str:
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()
+
+
+def test_load_demo_twice_changes_nothing():
+    load_demo()
+    counts = Article.objects.count(), Author.objects.count(), Section.objects.count(), Byline.objects.count()
+    updated = dict(Article.objects.values_list("key", "updated_at"))
+
+    output = load_demo()
+
+    assert (Article.objects.count(), Author.objects.count(), Section.objects.count(), Byline.objects.count()) == counts
+    assert dict(Article.objects.values_list("key", "updated_at")) == updated
+    assert " 0 created, 0 updated" in output and " updated, 0 unchanged" not in output
+
+
+def test_demo_has_three_authors_with_bios_and_three_sections_in_every_language():
+    load_demo()
+
+    assert Author.objects.count() == 3 and Section.objects.count() == 3
+    for code in conf.ARTICLES_LANGUAGES:
+        assert all(author.translated("name", code) and author.translated("bio_html", code)
+                   for author in Author.objects.all())
+        assert all(section.translated("name", code) for section in Section.objects.all())
+
+
+def test_demo_has_published_articles_in_every_language_and_exactly_one_without_kazakh():
+    load_demo()
+
+    published = Article.objects.published()
+    assert published.count() >= 6
+    for code in conf.ARTICLES_LANGUAGES:
+        assert published.available_in(code).count() >= 5
+    without_kazakh = [article.key for article in Article.objects.all() if "kk" not in article.available_languages()]
+    assert len(without_kazakh) == 1
+    assert published.filter(key=without_kazakh[0]).exists()
+
+
+def test_demo_has_a_draft_and_an_article_scheduled_a_week_ahead_on_every_run():
+    load_demo()
+    load_demo()
+
+    assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    assert scheduled.count() == 1
+    assert (scheduled.get().published_at - timezone.now()).days in (6, 7)
+
+
+def test_demo_articles_have_varied_dates_views_and_markdown():
+    load_demo()
+
+    published = Article.objects.published()
+    assert {article.published_at.year for article in published} == {2025, 2026}
+    assert len({article.published_at for article in published}) == published.count()
+    assert {9543, 1, 21, 22} <= set(Article.objects.values_list("view_count", flat=True))
+    for code in conf.ARTICLES_LANGUAGES:
+        markdown = "\n".join(Article.objects.values_list(f"body_{code}", flat=True).exclude(**{f"body_{code}": None}))
+        for syntax in ("\n## ", "\n> ", "\n- ", "\n1. ", "](https://", "\n|---|"):
+            assert syntax in markdown, (code, syntax)
+    assert Article.objects.filter(bylines__position=1).exists()
+    assert Article.objects.exclude(cover="").exists()

@@ -1,0 +1,579 @@
+"""import_articles and export_articles: the file format, idempotency, all-or-nothing runs and the round trip."""
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError
+from django.db.models import F
+from PIL import Image
+
+from articles import importing
+from articles.conf import conf
+from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
+from articles.models import Article, Author, Byline, Section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def png_bytes(colour: str = "teal") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def stored_bytes(field_file) -> bytes | None:
+    if not field_file:
+        return None
+    with field_file.open("rb") as opened:
+        return opened.read()
+
+
+def write_source(directory: Path, name: str, front: dict, body: str = "A paragraph.") -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_article(directory: Path, key: str = "story", language: str = "en", body: str = "A paragraph.",
+                  **fields) -> Path:
+    front = {"key": key, "lang": language, "title": f"{key} in {language}", **fields}
+    return write_source(directory, f"{key}.{language}.md", front, body)
+
+
+def import_articles(*paths, **options) -> str:
+    output = io.StringIO()
+    call_command("import_articles", *map(str, paths), stdout=output, **options)
+    return output.getvalue()
+
+
+def failed_import(*paths, **options) -> str:
+    with pytest.raises(CommandError) as raised:
+        import_articles(*paths, **options)
+    return str(raised.value)
+
+
+def row_counts() -> tuple[int, ...]:
+    return Article.objects.count(), Author.objects.count(), Section.objects.count(), Byline.objects.count()
+
+
+# --- Creating and updating -------------------------------------------------------------------------------
+
+
+def test_a_file_creates_an_article_with_its_authors_section_and_fields(tmp_path):
+    write_article(
+        tmp_path, title="Almaty gets electric buses", slug="electric-buses", lead="Forty of them.",
+        author=["Aigerim Sadykova", "Daniyar Omarov"], author_key=["aigerim", "daniyar"],
+        section="City", section_key="city", published_at="2025-03-14T09:30:00+05:00", status="published",
+        views=9543, body="## Routes\n\nFive of them.",
+    )
+
+    output = import_articles(tmp_path)
+
+    article = Article.objects.get(key="story")
+    assert (article.title_en, article.slug_en, article.lead_en) == ("Almaty gets electric buses", "electric-buses",
+                                                                     "Forty of them.")
+    assert article.body_en == "## Routes\n\nFive of them."
+    assert "<h2>Routes</h2>" in article.body_html_en
+    assert [author.key for author in article.byline()] == ["aigerim", "daniyar"]
+    assert article.byline()[0].name_en == "Aigerim Sadykova"
+    assert (article.section.key, article.section.name_en) == ("city", "City")
+    assert article.published_at == datetime(2025, 3, 14, 4, 30, tzinfo=UTC)
+    assert (article.status, article.view_count) == ("published", 9543)
+    assert article.title_ru is None and article.available_languages() == ["en"]
+    assert "Articles in en: 1 created, 0 updated, 0 unchanged" in output
+
+
+def test_a_missing_slug_is_made_from_the_title_and_kept_when_the_title_changes(tmp_path):
+    write_article(tmp_path, language="kk", title="Қазақстан жаңалықтары")
+    import_articles(tmp_path)
+    write_article(tmp_path, language="kk", title="Қазақстан жаңалықтары бүгін")
+    import_articles(tmp_path)
+
+    assert Article.objects.get().slug_kk == "kazakstan-zhanalyktary"
+
+
+def test_importing_the_same_files_twice_reports_them_unchanged_and_keeps_updated_at(tmp_path):
+    write_article(tmp_path, author="Elena Kim", author_key="elena-kim", section="Culture", status="published",
+                  published_at="2025-09-20T10:15:00+05:00", views=21)
+    import_articles(tmp_path)
+    updated_at = Article.objects.get().updated_at
+    counts = row_counts()
+
+    output = import_articles(tmp_path)
+
+    assert "Articles in en: 0 created, 0 updated, 1 unchanged" in output
+    assert Article.objects.get().updated_at == updated_at
+    assert row_counts() == counts
+
+
+def test_language_versions_with_one_key_fill_one_article_with_the_carried_over_views(tmp_path):
+    for language in ("en", "ru", "kk"):
+        write_article(tmp_path, language=language, views=21, status="published",
+                      published_at="2025-09-20T10:15:00+05:00")
+
+    first = import_articles(tmp_path)
+    second = import_articles(tmp_path)
+
+    article = Article.objects.get()
+    assert article.available_languages() == ["en", "ru", "kk"]
+    assert article.view_count == 21
+    assert all(f"Articles in {code}: 1 created" in first for code in ("en", "ru", "kk"))
+    assert all(f"Articles in {code}: 0 created, 0 updated, 1 unchanged" in second for code in ("en", "ru", "kk"))
+
+
+def test_an_edited_file_updates_only_its_language(tmp_path):
+    for language in ("en", "ru", "kk"):
+        write_article(tmp_path, language=language)
+    import_articles(tmp_path)
+    write_article(tmp_path, language="ru", title="Новый заголовок", body="Новый текст.")
+
+    output = import_articles(tmp_path)
+
+    article = Article.objects.get()
+    assert (article.title_ru, article.body_ru) == ("Новый заголовок", "Новый текст.")
+    assert (article.title_en, article.title_kk) == ("story in en", "story in kk")
+    assert "Articles in ru: 0 created, 1 updated, 0 unchanged" in output
+    assert "Articles in en: 0 created, 0 updated, 1 unchanged" in output
+
+
+def test_a_translated_field_left_out_of_a_file_is_emptied(tmp_path):
+    write_article(tmp_path, lead="A lead.")
+    import_articles(tmp_path)
+    write_article(tmp_path)
+
+    import_articles(tmp_path)
+
+    assert Article.objects.get().lead_en == ""
+
+
+def test_views_in_a_later_import_do_not_overwrite_the_count(tmp_path):
+    write_article(tmp_path, views=10)
+    import_articles(tmp_path)
+    Article.objects.update(view_count=F("view_count") + 1)  # the site counts a reader
+    write_article(tmp_path, views=500, title="A new title")
+
+    import_articles(tmp_path)
+
+    article = Article.objects.get()
+    assert (article.title_en, article.view_count) == ("A new title", 11)
+
+
+def test_authors_are_found_by_key_then_by_name_in_the_language_and_get_that_name(tmp_path):
+    keyed = Author.objects.create(key="aigerim", name_en="Aigerim Sadykova")
+    by_name = Author.objects.create(name_ru="Данияр Омаров")
+    write_article(tmp_path, language="ru", author=["Айгерим Садыкова", "Данияр Омаров", "Елена Ким"],
+                  author_key=["aigerim", "", "elena"])
+
+    import_articles(tmp_path)
+
+    byline = Article.objects.get().byline()
+    assert [author.pk for author in byline[:2]] == [keyed.pk, by_name.pk]
+    assert (byline[0].name_en, byline[0].name_ru) == ("Aigerim Sadykova", "Айгерим Садыкова")
+    assert (byline[2].key, byline[2].name_ru) == ("elena", "Елена Ким")
+    assert Author.objects.count() == 3
+
+
+def test_sections_are_found_by_key_then_by_name_in_the_language(tmp_path):
+    Section.objects.create(key="city", name_en="City")
+    write_article(tmp_path, "one", language="kk", section="Қала", section_key="city")
+    write_article(tmp_path, "two", language="kk", section="Қала")
+
+    import_articles(tmp_path)
+
+    section = Section.objects.get()
+    assert (section.name_en, section.name_kk) == ("City", "Қала")
+    assert {article.section_id for article in Article.objects.all()} == {section.pk}
+
+
+def test_the_byline_follows_the_order_of_the_file(tmp_path):
+    write_article(tmp_path, author=["B", "A"], author_key=["b", "a"])
+    import_articles(tmp_path)
+    write_article(tmp_path, author=["A", "B"], author_key=["a", "b"])
+
+    output = import_articles(tmp_path)
+
+    assert [author.key for author in Article.objects.get().byline()] == ["a", "b"]
+    assert "0 created, 1 updated" in output
+
+
+def test_html_in_titles_and_names_is_stored_as_given(tmp_path):
+    write_article(tmp_path, title="<script>alert(1)</script> & <b>bold</b>", author="<i>Kim</i> & Co",
+                  section="<Culture>", cover_alt='"quoted" <alt>')
+
+    import_articles(tmp_path)
+
+    article = Article.objects.get()
+    assert article.title_en == "<script>alert(1)</script> & <b>bold</b>"
+    assert article.byline()[0].name_en == "<i>Kim</i> & Co"
+    assert article.section.name_en == "<Culture>"
+    assert article.cover_alt_en == '"quoted" <alt>'
+
+
+def test_a_cover_is_stored_and_reimporting_the_same_image_changes_nothing(tmp_path):
+    (tmp_path / "cover.png").write_bytes(png_bytes())
+    write_article(tmp_path, cover="cover.png", cover_alt="Buses")
+    write_article(tmp_path, language="ru", cover="cover.png", cover_alt="Автобусы")
+    import_articles(tmp_path)
+    article = Article.objects.get()
+    stored_name, updated_at = article.cover.name, article.updated_at
+
+    output = import_articles(tmp_path)
+
+    article.refresh_from_db()
+    assert stored_bytes(article.cover) == png_bytes()
+    assert (article.cover.name, article.updated_at) == (stored_name, updated_at)
+    assert "Articles in ru: 0 created, 0 updated, 1 unchanged" in output
+
+
+def test_author_and_section_files_carry_bios_slugs_photos_and_positions(tmp_path):
+    (tmp_path / "authors").mkdir()
+    (tmp_path / "authors" / "kim.png").write_bytes(png_bytes())
+    write_source(tmp_path, "authors/kim.en.md", {"type": "author", "key": "kim", "lang": "en", "name": "Elena Kim",
+                                                 "slug": "elena", "photo": "kim.png"}, "Culture editor.")
+    write_source(tmp_path, "sections/culture.kk.md", {"type": "section", "key": "culture", "lang": "kk",
+                                                      "name": "Мәдениет", "slug": "madeniet", "position": 2}, "")
+    write_article(tmp_path, author_key="kim", section_key="culture")
+
+    import_articles(tmp_path)
+
+    author, section = Author.objects.get(), Section.objects.get()
+    assert (author.name_en, author.bio_en, author.slug) == ("Elena Kim", "Culture editor.", "elena")
+    assert stored_bytes(author.photo) == png_bytes()
+    assert (section.name_kk, section.slug_kk, section.position) == ("Мәдениет", "madeniet", 2)
+    article = Article.objects.get()
+    assert (article.byline(), article.section) == ([author], section)
+
+
+def test_dry_run_validates_and_reports_without_writing(tmp_path):
+    write_article(tmp_path, author="Elena Kim", section="Culture")
+
+    output = import_articles(tmp_path, dry_run=True)
+
+    assert "Dry run" in output and "Articles in en: 1 created" in output
+    assert row_counts() == (0, 0, 0, 0)
+
+
+# --- Bad input -------------------------------------------------------------------------------------------
+
+GOOD_FRONT = "---\nkey: bad\nlang: en\ntitle: A title\n"
+BAD_FILES = {
+    "no front matter": (b"Just a body.\n", "bad.md:1: front matter: the file must start with a '---' line"),
+    "unterminated front matter": (GOOD_FRONT.encode() + b"\nBody.\n", "bad.md:1: front matter: no closing '---'"),
+    "invalid YAML": (GOOD_FRONT.encode() + b"status: [draft\n---\nBody.\n", "bad.md:6: front matter: invalid YAML"),
+    "badly indented YAML": (GOOD_FRONT.encode() + b"  lead: x\n---\n", "bad.md:5: front matter: invalid YAML"),
+    "front matter not a mapping": (b"---\n- key\n- lang\n---\nBody.\n", "bad.md:2: front matter: must be a mapping"),
+    "unknown language": (b"---\nkey: bad\nlang: de\ntitle: T\n---\n", "bad.md:3: lang: unknown language 'de'"),
+    "missing key": (b"---\nlang: en\ntitle: T\n---\n", "bad.md:1: key: is required"),
+    "missing lang": (b"---\nkey: bad\ntitle: T\n---\n", "bad.md:1: lang: is required"),
+    "missing title": (b"---\nkey: bad\nlang: en\n---\n", "bad.md:1: title: is required"),
+    "empty title": (b"---\nkey: bad\nlang: en\ntitle: ''\n---\n", "bad.md:4: title: is required"),
+    "invalid UTF-8": (GOOD_FRONT.encode() + b"---\n\nCaf\xe9 au lait.\n", "bad.md:7: file: is not valid UTF-8"),
+    "NUL byte": (GOOD_FRONT.encode() + b"---\n\nBody\x00.\n", "bad.md:7: file: contains a NUL byte"),
+    "oversized body": (GOOD_FRONT.encode() + b"---\n\n" + b"x" * (MAX_SOURCE_CHARS + 1), "bad.md:7: body:"),
+    "body nested too deep": (GOOD_FRONT.encode() + b"---\n\n" + b"> " * (MAX_NESTING + 1) + b"deep\n",
+                             "bad.md:7: body:"),
+    "date without time zone": (GOOD_FRONT.encode() + b"published_at: 2025-03-14T09:30:00\n---\n",
+                               "bad.md:5: published_at: has no time zone"),
+    "date without time": (GOOD_FRONT.encode() + b"published_at: 2025-03-14\n---\n",
+                          "bad.md:5: published_at: needs a time and a time zone"),
+    "impossible date": (GOOD_FRONT.encode() + b"published_at: 2025-13-14T09:30:00+05:00\n---\n",
+                        "bad.md:5: published_at: month must be in 1..12"),
+    "text for a date": (GOOD_FRONT.encode() + b"published_at: yesterday\n---\n",
+                        "bad.md:5: published_at: is not an ISO 8601 date and time"),
+    "bad status": (GOOD_FRONT.encode() + b"status: live\n---\n", "bad.md:5: status: must be one of draft, published"),
+    "negative views": (GOOD_FRONT.encode() + b"views: -5\n---\n", "bad.md:5: views: must be a whole number"),
+    "fractional views": (GOOD_FRONT.encode() + b"views: 2.5\n---\n", "bad.md:5: views: must be a whole number"),
+    "views as text": (GOOD_FRONT.encode() + b"views: many\n---\n", "bad.md:5: views: must be a whole number"),
+    "missing cover file": (GOOD_FRONT.encode() + b"cover: covers/none.png\n---\n", "bad.md:5: cover: no such file"),
+    "cover that is no image": (GOOD_FRONT.encode() + b"cover: bad.md\n---\n", "bad.md:5: cover: "),
+    "invalid slug": (GOOD_FRONT.encode() + b"slug: not a slug!\n---\n", "bad.md:5: slug: "),
+    "overlong title": (b"---\nkey: bad\nlang: en\ntitle: " + b"t" * 301 + b"\n---\n", "bad.md:4: title: "),
+    "unknown field": (GOOD_FRONT.encode() + b"autor: Kim\n---\n", "bad.md:5: autor: unknown field"),
+    "field given twice": (GOOD_FRONT.encode() + b"title: Again\n---\n", "bad.md:5: title: is given twice"),
+    "title that is a list": (b"---\nkey: bad\nlang: en\ntitle: [a, b]\n---\n", "bad.md:4: title: must be text"),
+    "authors and keys that do not pair": (GOOD_FRONT.encode() + b"author: [A, B]\nauthor_key: [a]\n---\n",
+                                          "bad.md:6: author_key: gives 1 keys for 2 authors"),
+    "the same author twice": (GOOD_FRONT.encode() + b"author: [A, A]\n---\n", "bad.md:5: author: lists the same"),
+    "a control character": (GOOD_FRONT.encode() + b"lead: a\x07b\n---\n", "bad.md:5: front matter: invalid YAML"),
+    "unknown type": (GOOD_FRONT.encode() + b"type: page\n---\n", "bad.md:5: type: must be one of"),
+}
+
+
+@pytest.mark.parametrize("content, message", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_file_is_named_with_line_and_field_and_nothing_is_written(tmp_path, content, message):
+    write_article(tmp_path, "good", author="Elena Kim", section="Culture")
+    (tmp_path / "bad.md").write_bytes(content)
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / message.split(':')[0]}:{message.split(':', 1)[1]}" in error
+    assert "1 file failed; nothing was imported." in error
+    assert row_counts() == (0, 0, 0, 0)
+
+
+def test_a_duplicate_slug_in_one_language_within_a_run_is_refused(tmp_path):
+    write_article(tmp_path, "one", slug="news")
+    write_article(tmp_path, "two", slug="news")
+    write_article(tmp_path, "three", language="ru", slug="news")
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'two.en.md'}:5: slug: 'news' is already the slug of 'one'" in error
+    assert "three.ru.md" not in error
+    assert row_counts() == (0, 0, 0, 0)
+
+
+def test_a_slug_another_article_holds_in_the_database_is_refused(tmp_path):
+    Article.objects.create(key="older", title_en="Older", slug_en="news")
+    write_article(tmp_path, "newer", slug="news")
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'newer.en.md'}:5: slug: 'news' is already the slug of another article" in error
+    assert Article.objects.count() == 1
+
+
+def test_an_article_keeps_its_own_slug_on_reimport(tmp_path):
+    write_article(tmp_path, slug="news")
+    import_articles(tmp_path)
+
+    assert "1 unchanged" in import_articles(tmp_path)
+
+
+def test_a_generated_slug_steps_around_one_another_file_claims(tmp_path):
+    write_article(tmp_path, "a-first", title="News")
+    write_article(tmp_path, "b-second", title="Other", slug="news")
+
+    import_articles(tmp_path)
+
+    assert Article.objects.get(key="b-second").slug_en == "news"
+    assert Article.objects.get(key="a-first").slug_en == "news-2"
+
+
+def test_two_files_for_one_key_and_language_are_refused(tmp_path):
+    write_article(tmp_path)
+    write_source(tmp_path, "copy.md", {"key": "story", "lang": "en", "title": "Copy"})
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'story.en.md'}:2: key:" in error and "copy.md already gives 'story' in en" in error
+
+
+def test_language_versions_that_disagree_on_a_shared_field_are_refused(tmp_path):
+    write_article(tmp_path, language="en", status="published")
+    write_article(tmp_path, language="ru", status="draft")
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'story.ru.md'}:5: status: differs from {tmp_path / 'story.en.md'}" in error
+
+
+def test_an_author_key_without_a_name_must_name_a_known_author(tmp_path):
+    write_article(tmp_path, author_key="nobody")
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'story.en.md'}:5: author_key: no author has the key 'nobody'" in error
+
+
+def test_a_path_that_does_not_exist_is_reported(tmp_path):
+    write_article(tmp_path)
+
+    error = failed_import(tmp_path / "story.en.md", tmp_path / "missing")
+
+    assert f"{tmp_path / 'missing'}: file: no such file or folder" in error
+    assert Article.objects.count() == 0
+
+
+def test_every_problem_of_a_file_is_listed(tmp_path):
+    (tmp_path / "bad.md").write_text("---\nkey: bad\nlang: en\ntitle: T\nstatus: live\nviews: -1\n---\n")
+
+    error = failed_import(tmp_path)
+
+    assert "bad.md:5: status:" in error and "bad.md:6: views:" in error
+
+
+def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_path):
+    write_article(tmp_path, "good", author="Elena Kim")
+    write_article(tmp_path, "also-good", language="kk")
+    (tmp_path / "bad.md").write_text("---\nkey: bad\nlang: de\ntitle: T\n---\n")
+    write_article(tmp_path, "late", published_at="2025-03-14")
+
+    error = failed_import(tmp_path, continue_on_error=True)
+
+    assert f"{tmp_path / 'bad.md'}:3: lang:" in error
+    assert f"{tmp_path / 'late.en.md'}:5: published_at:" in error
+    assert "2 files failed; the other files were imported." in error
+    assert set(Article.objects.values_list("key", flat=True)) == {"good", "also-good"}
+
+
+def fail_to_write(key: str, monkeypatch) -> None:
+    """Make the database refuse the article ``key`` while it is written, after every check has passed."""
+    write = importing.IMPORTERS[importing.ARTICLE]
+
+    def refuse(*, source, run):
+        if source.key == key:
+            raise DatabaseError("disk I/O error")
+        return write(source=source, run=run)
+
+    monkeypatch.setitem(importing.IMPORTERS, importing.ARTICLE, refuse)
+
+
+def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):
+    write_article(tmp_path, "a-good", author="Elena Kim", section="Culture")
+    write_article(tmp_path, "b-refused")
+    fail_to_write("b-refused", monkeypatch)
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'b-refused.en.md'}: database: disk I/O error" in error
+    assert row_counts() == (0, 0, 0, 0)
+
+
+def test_a_database_error_while_writing_with_continue_on_error_keeps_the_other_files(tmp_path, monkeypatch):
+    write_article(tmp_path, "a-good", author="Elena Kim", section="Culture")
+    write_article(tmp_path, "b-refused")
+    write_article(tmp_path, "c-good", author="Elena Kim")
+    fail_to_write("b-refused", monkeypatch)
+
+    error = failed_import(tmp_path, continue_on_error=True)
+
+    assert "b-refused.en.md: database: disk I/O error" in error
+    assert set(Article.objects.values_list("key", flat=True)) == {"a-good", "c-good"}
+    assert Author.objects.count() == 1
+
+
+def test_titles_that_yaml_reads_as_numbers_or_booleans_keep_their_words(tmp_path):
+    (tmp_path / "a.md").write_text("---\nkey: 1984\nlang: en\ntitle: 1984\nlead: yes\n---\n")
+
+    import_articles(tmp_path)
+
+    assert Article.objects.filter(key="1984", title_en="1984", lead_en="yes").exists()
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_read(tmp_path):
+    source = "\ufeff---\r\nkey: a\r\nlang: en\r\ntitle: T\r\n---\r\n\r\nOne.\r\n\r\nTwo.\r\n"
+    (tmp_path / "a.md").write_bytes(source.encode())
+
+    import_articles(tmp_path)
+
+    assert Article.objects.get().body_en == "One.\r\n\r\nTwo."
+
+
+# --- Export and the round trip ---------------------------------------------------------------------------
+
+
+def translated_values(instance, names) -> dict:
+    return {f"{name}_{code}": instance.translated(name, code) for name in names for code in conf.ARTICLES_LANGUAGES}
+
+
+def exported_key(instance, prefix: str) -> str:
+    """An object without a key comes back with the key the export gave it."""
+    return instance.key or f"{prefix}-{instance.pk}"
+
+
+def database_snapshot() -> dict:
+    return {
+        "sections": {
+            exported_key(section, "section"): {**translated_values(section, ("name", "slug")),
+                                               "position": section.position}
+            for section in Section.objects.all()
+        },
+        "authors": {
+            exported_key(author, "author"): {**translated_values(author, ("name", "bio")), "slug": author.slug,
+                                             "photo": stored_bytes(author.photo)}
+            for author in Author.objects.all()
+        },
+        "articles": {
+            exported_key(article, "article"): {
+                **translated_values(article, ("title", "slug", "lead", "body", "cover_alt", "cover_caption")),
+                "status": article.status,
+                "published_at": article.published_at,
+                "view_count": article.view_count,
+                "section": exported_key(article.section, "section") if article.section else None,
+                "byline": [exported_key(author, "author") for author in article.byline()],
+                "cover": stored_bytes(article.cover),
+            }
+            for article in Article.objects.with_bylines().select_related("section")
+        },
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # flush empties real tables; PostgreSQL refuses it inside a transaction
+def test_export_then_import_into_an_empty_database_reproduces_everything(tmp_path):
+    call_command("load_demo", stdout=io.StringIO())
+    # Objects made in the admin rather than imported: no keys, HTML in names, Windows line endings, a photo.
+    section = Section.objects.create(name_en="Sport & <Games>", position=5)
+    author = Author.objects.create(name_ru="<b>Без</b> ключа", bio_ru="Первый абзац.\r\n\r\nВторой.")
+    author.photo.save("face.png", ContentFile(png_bytes("navy")))
+    article = Article.objects.create(
+        title_kk="<i>Тек</i> қазақша", body_kk="Мәтін.\r\n\r\n> Дәйексөз", section=section, status="published",
+        published_at=datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC),
+    )
+    Byline.objects.create(article=article, author=author, position=0)
+    Byline.objects.create(article=article, author=Author.objects.get(key="elena-kim"), position=1)
+    Article.objects.filter(pk=article.pk).update(view_count=7)
+    before = database_snapshot()
+
+    call_command("export_articles", out=str(tmp_path / "export"), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    assert row_counts() == (0, 0, 0, 0)
+    import_articles(tmp_path / "export")
+
+    assert database_snapshot() == before
+
+
+def test_export_names_files_by_key_and_language_and_keys_articles_that_have_none(tmp_path):
+    Article.objects.create(key="buses", title_en="Buses", title_ru="Автобусы", body_en="Text.")
+    keyless = Article.objects.create(title_kk="Кілтсіз")
+
+    call_command("export_articles", out=str(tmp_path), stdout=io.StringIO())
+
+    assert sorted(path.name for path in tmp_path.glob("*.md")) == [
+        f"article-{keyless.pk}.kk.md", "buses.en.md", "buses.ru.md"
+    ]
+    front = yaml.safe_load((tmp_path / f"article-{keyless.pk}.kk.md").read_text().split("---\n")[1])
+    assert front["key"] == f"article-{keyless.pk}" and front["title"] == "Кілтсіз"
+    keyless.refresh_from_db()
+    assert keyless.key == f"article-{keyless.pk}"
+
+
+def test_export_of_one_language_writes_only_that_language(tmp_path):
+    Article.objects.create(key="buses", title_en="Buses", title_ru="Автобусы")
+
+    call_command("export_articles", out=str(tmp_path), language=["ru"], stdout=io.StringIO())
+
+    assert [path.name for path in tmp_path.glob("*.md")] == ["buses.ru.md"]
+
+
+def test_export_refuses_an_unknown_language(tmp_path):
+    with pytest.raises(CommandError, match="Unknown language de"):
+        call_command("export_articles", out=str(tmp_path), language=["de"])
+
+
+def test_an_export_imports_back_into_its_own_database_unchanged(tmp_path):
+    write_article(tmp_path / "in", author="Elena Kim", section="Culture", status="published",
+                  published_at="2025-09-20T10:15:00+05:00", views=3)
+    import_articles(tmp_path / "in")
+    updated_at = Article.objects.get().updated_at
+
+    call_command("export_articles", out=str(tmp_path / "out"), stdout=io.StringIO())
+    output = import_articles(tmp_path / "out")
+
+    assert "Articles in en: 0 created, 0 updated, 1 unchanged" in output
+    assert Article.objects.get().updated_at == updated_at
+    assert row_counts() == (1, 1, 1, 1)
