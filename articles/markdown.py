@@ -406,11 +406,9 @@ _FENCE_CLOSING = re.compile(r"(`{3,}|~{3,}) *")
 _NESTING_MARKER = re.compile(r" *(?:>|(?:[-*+]|\d{1,9}[.)])(?= ))")
 _QUOTE_PREFIX = re.compile(r" {0,3}(?:> ?)+")
 _DEFINITION = re.compile(r" {0,3}\[[^\]]*\]:")  # a link or footnote definition
-_RULE = re.compile(r" {0,3}[-=_*][-=_* ]*")  # a horizontal rule or a heading's underline
-_BREAK = re.compile(r"#|\*\[.*\]:| {0,3}(?:[-=_*][-=_* ]*$|\[[^\]]*\]:)")  # a heading, rule or definition
+# A heading, a rule or underline, or a definition: Markdown cuts its block there (counted generously).
+_BREAK = re.compile(r"#|\*\[.*\]:| {0,3}(?:[-=_*][-=_* ]*$|\[[^\]]*\]:)")
 _LIST_ITEM = re.compile(r" *(?:[-*+]|\d{1,9}[.)])(?: |$)")
-_TABLE_DELIMITER = re.compile(r" *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *")
-_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\n]*\](?!:)")
 _FOOTNOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^[^\]\n]*\]:")
 _ABBREVIATION = re.compile(r"(?m)^\*\[([^\\\n]*?)\] ?:")
 _MARKUP = "\\`*_[<&"
@@ -441,8 +439,9 @@ def check_limits(text: str) -> None:
     _check_count(markup, MAX_MARKUP, "formatting characters (such as * _ ` [ \\)")
     _check_count(cells, MAX_TABLE_CELLS, "table cells")
     prose = "\n".join(line for _, line in lines)
-    _check_count(len(_FOOTNOTE_REFERENCE.findall(prose)), MAX_FOOTNOTES, "footnote references")
-    _check_count(len(_FOOTNOTE_DEFINITION.findall(prose)), MAX_FOOTNOTES, "footnote definitions")
+    definitions = len(_FOOTNOTE_DEFINITION.findall(prose))
+    _check_count(prose.count("[^") - definitions, MAX_FOOTNOTES, "footnote references")
+    _check_count(definitions, MAX_FOOTNOTES, "footnote definitions")
     abbreviations = [term.strip() for term in _ABBREVIATION.findall(prose) if term.strip()]
     _check_count(len(abbreviations), MAX_ABBREVIATIONS, "abbreviation definitions")
     _check_count(_abbreviation_uses(prose, abbreviations), MAX_ABBREVIATION_USES, "uses of abbreviations")
@@ -533,8 +532,7 @@ def _paragraphs(block: list[tuple[int, str]]) -> Iterator[_Paragraph]:
         content = _content(line)
         if _BREAK.match(content):
             yield from _split_part(part)
-            if not _RULE.fullmatch(content):
-                yield _Paragraph(number, content)
+            yield _Paragraph(number, content)  # a rule has no inline text, but inside a table it is a row
             part = []
         else:
             part.append((number, content))
@@ -544,7 +542,7 @@ def _paragraphs(block: list[tuple[int, str]]) -> Iterator[_Paragraph]:
 def _split_part(part: list[tuple[int, str]]) -> Iterator[_Paragraph]:
     if not part:
         return
-    is_table = len(part) > 1 and "|" in part[1][1] and bool(_TABLE_DELIMITER.fullmatch(part[1][1]))
+    is_table = len(part) > 1 and _is_table_delimiter(part[1][1])
     if not (is_table or _LIST_ITEM.match(part[0][1])):
         yield _Paragraph(part[0][0], "\n".join(content for _, content in part))
         return
@@ -555,6 +553,11 @@ def _split_part(part: list[tuple[int, str]]) -> Iterator[_Paragraph]:
             start, lines = number, []
         lines.append(content)
     yield _Paragraph(start, "\n".join(lines), is_table)
+
+
+def _is_table_delimiter(line: str) -> bool:
+    # As the tables extension tests it; a regular expression for it would backtrack on long runs of spaces.
+    return "|" in line and "-" in line and set(line) <= set("|:- ")
 
 
 def _check_paragraph(paragraph: _Paragraph) -> int:

@@ -149,6 +149,8 @@ PATHOLOGICAL_INPUTS: dict[str, str] = {
     "many list items": "- x\n" * 24_000,
     "many table rows": "a|b\n-|-\n" + "c|d\n" * 24_000,
     "table with thousands of columns": "|a" * 15_000 + "\n" + "|-" * 15_000 + "\n" + "|b" * 15_000,
+    "table delimiter with a long run of spaces": "a|b\n-" + " " * 90_000 + "x|",
+    "footnote references that never close": ("[^" * 500 + "a" * 8_000 + "\n\n") * 11,
     "repeated footnote reference": "[^1]" * 10_000 + "\n\n[^1]: note",
     "thousands of footnote definitions": "".join(f"[^{i}]: note\n" for i in range(5_000)),
     "thousands of abbreviations": "".join(f"*[A{i}]: x\n" for i in range(3_000)) + "\nA1 A2 A3",
