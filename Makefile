@@ -17,7 +17,7 @@ done; echo python3
 endef
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: setup run test messages bench clean
+.PHONY: setup run test messages check-messages bench clean
 setup: $(VENV)/.installed node_modules/.installed
 
 # The HTML checker and axe-core that the suite runs on rendered pages; skipped (with a note) without npm.
@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]' $(DJANGO_SPEC)
+	$(PY) -m pip install --quiet -e '.[test]' $(if $(DJANGO_SPEC),'$(DJANGO_SPEC)')
 	@touch $@
 
 run: export DJANGO_DEBUG ?= 1
@@ -48,6 +48,16 @@ messages: export DJANGO_DEBUG = 1
 messages: setup
 	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py compilemessages --ignore '.venv*'
+
+# Fails when a catalog is untranslated, fuzzy, rejected by msgfmt, has wrong placeholders, plural forms or added
+# markup, or is out of step with the code (see tests/catalogs.py, which tests/test_catalogs.py runs too).
+check-messages: setup
+	$(PY) -m tests.catalogs
+
+# Article pages per second and p99 latency, counting every view, with each counter, next to a bare Django page
+# (bench/run.py). Uses wrk when installed (apt-get install -y wrk). BENCH_DATABASE_URL=postgres://… for PostgreSQL.
+bench: setup
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -3,15 +3,20 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
+from .counting.selectors import daily_views
 from .models import Article, Author, Byline, Section
+from .roles import translator_languages
 from .services import article_publish, article_unpublish
+from .translation_status import TranslationStatus, translation_outdated_in, translation_statuses
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -25,15 +30,39 @@ def translated_search_fields(*field_names: str) -> list[str]:
     ]
 
 
+class TranslatorLimitsMixin:
+    """Translators (see roles.py) edit only their languages' translated fields; the rest is read-only to them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        languages = translator_languages(request.user)
+        if languages is None:
+            return readonly
+        # Read-only fields are not part of the form, so a crafted POST cannot set them either.
+        editable = {build_localized_fieldname(name, code) for name in self.trans_opts.fields for code in languages}
+        return readonly + [
+            field.name for field in self.model._meta.fields
+            if field.editable and not field.primary_key and field.name not in editable
+            and field.name not in readonly and field.name not in self.trans_opts.fields
+        ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if translator_languages(request.user) is not None:
+            # The list's editable columns are untranslated fields, read-only to translators here as in the form.
+            changelist.list_editable = ()
+        return changelist
+
+
 @admin.register(Section)
-class SectionAdmin(TabbedTranslationAdmin):
+class SectionAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "position"]
     list_editable = ["position"]
     search_fields = translated_search_fields("name")
 
 
 @admin.register(Author)
-class AuthorAdmin(TabbedTranslationAdmin):
+class AuthorAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "slug"]
     search_fields = [*translated_search_fields("name"), "key", "slug"]
 
@@ -60,25 +89,44 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OutdatedTranslationFilter(MissingTranslationFilter):
+    title = _("outdated in")
+    parameter_name = "outdated"
+
+    def queryset(self, request, queryset):
+        if self.value() in conf.ARTICLES_LANGUAGES:
+            return translation_outdated_in(queryset, self.value())
+        return queryset
+
+
+TRANSLATION_MARKS = {
+    TranslationStatus.ORIGINAL: "●",
+    TranslationStatus.UP_TO_DATE: "✓",
+    TranslationStatus.OUTDATED: "↻",
+    TranslationStatus.MISSING: "—",
+}
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
         "__str__", "section", "byline_names", "status", "published_at", "view_count", "translations",
     ]
-    list_filter = ["status", "section", "authors", MissingTranslationFilter]
+    list_filter = ["status", "section", "authors", MissingTranslationFilter, OutdatedTranslationFilter]
     list_select_related = ["section"]
     search_fields = [*translated_search_fields("title"), "key"]
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
     inlines = [BylineInline]
-    readonly_fields = ["view_count", "created_at", "updated_at", "site_links"]
+    readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("Translation"), {"fields": ["source_language", "translation_status"]}),
         (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
-        (_("On the site"), {"fields": ["site_links", "view_count", "created_at", "updated_at"]}),
+        (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -99,7 +147,12 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # Without the right to publish, a published article is the editors' to change: what is live stays as
         # they approved it.
-        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request):
+        # Translators may still bring the translations of a live article up to date: their languages' text is
+        # all they can change.
+        if (
+            obj is not None and obj.status == Article.Status.PUBLISHED and not self.can_publish(request)
+            and translator_languages(request.user) is None
+        ):
             return False
         return super().has_change_permission(request, obj)
 
@@ -109,19 +162,51 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("translations"))
     def translations(self, article: Article) -> str:
-        available = article.available_languages()
         return format_html_join(
             " ",
-            '<span class="translation-{}" title="{}">{}&nbsp;{}</span>',
+            '<span class="translation-{}" data-status="{}" title="{}">{}&nbsp;{}</span>',
             (
                 (
-                    "available" if code in available else "missing",
-                    _("available") if code in available else _("missing"),
-                    code.upper(),
-                    "✓" if code in available else "—",
+                    "missing" if status == TranslationStatus.MISSING else "available",
+                    status.value, status.label, code.upper(), TRANSLATION_MARKS[status],
                 )
-                for code in conf.ARTICLES_LANGUAGES
+                for code, status in translation_statuses(article).items()
             ),
+        )
+
+    @admin.display(description=_("translation status"))
+    def translation_status(self, article: Article) -> str:
+        if article.pk is None:
+            return "—"
+        names = dict(settings.LANGUAGES)
+        return format_html_join(
+            mark_safe("<br>"), '<span data-status="{}">{}: {}</span>',
+            (
+                (status.value, names.get(code, code), status.label)
+                for code, status in translation_statuses(article).items()
+            ),
+        )
+
+    @admin.display(description=_("views per day"))
+    def views_per_day(self, article: Article) -> str:
+        """The last 30 days' views in each language, newest day first (one query; days without views left out)."""
+        breakdown = daily_views(article_id=article.pk) if article.pk else []
+        if not breakdown:
+            return _("No views in the last 30 days.")
+        languages = conf.ARTICLES_LANGUAGES
+        rows = format_html_join("", '<tr><th scope="row">{}</th>{}<td>{}</td></tr>', (
+            (
+                date_format(day, "SHORT_DATE_FORMAT"),
+                format_html_join("", "<td>{}</td>", ((views.get(code, 0),) for code in languages)),
+                sum(views.values()),
+            )
+            for day, views in breakdown
+        ))
+        return format_html(
+            '<table class="daily-views"><thead><tr><th scope="col">{}</th>{}<th scope="col">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("day"), format_html_join("", '<th scope="col">{}</th>', ((code.upper(),) for code in languages)),
+            _("total"), rows,
         )
 
     @admin.display(description=_("view on site"))

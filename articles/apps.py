@@ -8,4 +8,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .caching import content_changed
+
+        for model_name in ("Article", "Author", "Section", "Byline"):
+            model = self.get_model(model_name)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-save")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-delete")

@@ -32,3 +32,79 @@ def check_languages(app_configs=None, **kwargs) -> list[Error]:
             id="articles.E002",
         ))
     return errors
+
+
+@register(Tags.compatibility)
+def check_view_counting(app_configs=None, **kwargs) -> list[Error]:
+    """The view counter's settings: known choices, a Redis URL for the Redis counter, a database it can upsert in."""
+    from django.db import connections, router
+
+    from .conf import conf
+    from .models import ArticleDailyViews
+
+    errors = []
+    if conf.ARTICLES_VIEW_COUNTER not in ("db", "redis"):
+        errors.append(Error(
+            f"ARTICLES_VIEW_COUNTER is {conf.ARTICLES_VIEW_COUNTER!r}.",
+            hint='Use "db" (the default) or "redis".',
+            id="articles.E101",
+        ))
+    if conf.ARTICLES_VIEW_COUNTING not in ("request", "beacon"):
+        errors.append(Error(
+            f"ARTICLES_VIEW_COUNTING is {conf.ARTICLES_VIEW_COUNTING!r}.",
+            hint='Use "request" (the default) or "beacon".',
+            id="articles.E102",
+        ))
+    if conf.ARTICLES_VIEW_COUNTER == "redis":
+        if not conf.ARTICLES_VIEW_REDIS_URL:
+            errors.append(Error(
+                'ARTICLES_VIEW_COUNTER is "redis", but ARTICLES_VIEW_REDIS_URL is empty.',
+                hint="Set it to the Redis that keeps the counts, e.g. redis://127.0.0.1:6379/1.",
+                id="articles.E103",
+            ))
+        try:
+            import redis
+        except ImportError:
+            redis = None
+        version = tuple(int(part) for part in redis.__version__.split(".")[:2] if part.isdigit()) if redis else ()
+        if version < (5, 3):
+            errors.append(Error(
+                'ARTICLES_VIEW_COUNTER is "redis", which needs the redis package, version 5.3 or later.',
+                hint='pip install "redis>=5.3"',
+                id="articles.E104",
+            ))
+    dedup = conf.ARTICLES_VIEW_DEDUP_SECONDS
+    if not isinstance(dedup, int) or isinstance(dedup, bool) or dedup < 0:
+        errors.append(Error(
+            f"ARTICLES_VIEW_DEDUP_SECONDS is {dedup!r}.",
+            hint="Use a whole number of seconds, 0 to count every reload.",
+            id="articles.E105",
+        ))
+    vendor = connections[router.db_for_write(ArticleDailyViews)].vendor
+    if vendor not in ("postgresql", "sqlite"):
+        errors.append(Error(
+            f"View counting writes with INSERT … ON CONFLICT, which this app runs on PostgreSQL and SQLite, "
+            f"not on {vendor}.",
+            id="articles.E106",
+        ))
+    return errors
+
+
+@register(Tags.urls)
+def check_view_beacon_route(app_configs=None, **kwargs) -> list[Error]:
+    """In beacon mode, pages link to the beacon, so its URL must exist."""
+    from django.urls import NoReverseMatch, reverse
+
+    from .conf import conf
+
+    if conf.ARTICLES_VIEW_COUNTING != "beacon":
+        return []
+    try:
+        reverse("articles:article_seen", kwargs={"pk": 1})
+    except NoReverseMatch:
+        return [Error(
+            'ARTICLES_VIEW_COUNTING is "beacon", but no URL is named "articles:article_seen".',
+            hint='Route articles.counting.views.article_seen in the app\'s URLconf (see docs/counting.md).',
+            id="articles.E107",
+        )]
+    return []

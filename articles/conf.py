@@ -38,9 +38,58 @@ class Settings:
         return getattr(settings, "ARTICLES_TELEGRAM", {})
 
     @property
-    def ARTICLES_SIDEBAR_CACHE_SECONDS(self) -> int:
-        """How long "more from this section" lists are cached."""
-        return getattr(settings, "ARTICLES_SIDEBAR_CACHE_SECONDS", 60)
+    def ARTICLES_PAGE_CACHE_SECONDS(self) -> int:
+        """How long parts of article pages (and the article lookup) are kept; any content change renews them."""
+        return getattr(settings, "ARTICLES_PAGE_CACHE_SECONDS", 300)
+
+    # --- View counting (see docs/counting.md) ---
+
+    @property
+    def ARTICLES_VIEW_COUNTER(self) -> str:
+        """Where views are counted: ``"db"`` (atomic statements per view) or ``"redis"`` (flushed in batches)."""
+        return getattr(settings, "ARTICLES_VIEW_COUNTER", "db")
+
+    @property
+    def ARTICLES_VIEW_COUNTING(self) -> str:
+        """What counts a view: ``"request"`` (the article page itself) or ``"beacon"`` (a request the page sends)."""
+        return getattr(settings, "ARTICLES_VIEW_COUNTING", "request")
+
+    @property
+    def ARTICLES_VIEW_DEDUP_SECONDS(self) -> int:
+        """A browser that reloads an article within this many seconds is not counted again; 0 counts every view."""
+        return getattr(settings, "ARTICLES_VIEW_DEDUP_SECONDS", 1800)
+
+    @property
+    def ARTICLES_VIEW_COOKIE_NAME(self) -> str:
+        return getattr(settings, "ARTICLES_VIEW_COOKIE_NAME", "articles_seen")
+
+    @property
+    def ARTICLES_VIEW_COOKIE_MAX_ARTICLES(self) -> int:
+        """How many recently counted articles the cookie remembers (about 12 bytes each)."""
+        return getattr(settings, "ARTICLES_VIEW_COOKIE_MAX_ARTICLES", 50)
+
+    @property
+    def ARTICLES_VIEW_REDIS_URL(self) -> str:
+        return getattr(settings, "ARTICLES_VIEW_REDIS_URL", "")
+
+    @property
+    def ARTICLES_VIEW_REDIS_KEY_PREFIX(self) -> str:
+        return getattr(settings, "ARTICLES_VIEW_REDIS_KEY_PREFIX", "articles:views")
+
+    @property
+    def ARTICLES_VIEW_REDIS_TIMEOUT(self) -> float:
+        """Seconds to wait for Redis before counting in the database instead."""
+        return getattr(settings, "ARTICLES_VIEW_REDIS_TIMEOUT", 0.1)
+
+    @property
+    def ARTICLES_VIEW_REDIS_RETRY_SECONDS(self) -> float:
+        """After Redis failed, count in the database for this long before trying Redis again."""
+        return getattr(settings, "ARTICLES_VIEW_REDIS_RETRY_SECONDS", 10)
+
+    @property
+    def ARTICLES_MOST_READ_CACHE_SECONDS(self) -> int:
+        """How long "most read" lists are cached."""
+        return getattr(settings, "ARTICLES_MOST_READ_CACHE_SECONDS", 60)
 
 
 conf = Settings()

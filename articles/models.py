@@ -15,6 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 from .conf import conf
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
 from .slugs import slug_from_title
+from .translation_status import language_choices, record_translation_sources
 
 
 def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
@@ -265,6 +266,15 @@ class Article(TranslatedModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Written only by atomic UPDATEs in services.py; save() leaves it out so an editor's save never rewinds it.
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+    source_language = models.CharField(
+        _("original language"), max_length=10, blank=True, choices=language_choices,
+        help_text=_("The language the article was written in; translations are measured against it. "
+                    "Left empty, it is the first language with a title."),
+    )
+    # What translation_status.py compares: the source text's fingerprint now, and per language the one it was
+    # translated from. Written by save(), never by forms.
+    source_fingerprint = models.CharField(max_length=16, blank=True, editable=False)
+    translated_from = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -293,6 +303,7 @@ class Article(TranslatedModel):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.render_body()
+        record_translation_sources(self)
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name for field in self._meta.concrete_fields
@@ -358,3 +369,46 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return str(self.author)
+
+
+class ArticleDailyViews(models.Model):
+    """Readers' views of one article in one language on one day (the site's local day).
+
+    Written only by ``articles.counting`` with atomic upserts; ``Article.view_count`` holds the all-time total.
+    """
+
+    # The unique constraint's index starts with the article, so the foreign key needs no index of its own.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="daily_views", db_index=False, verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["-day", "language"]
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language", "day"], name="articles_daily_views_unique")
+        ]
+        # "Most read in this language lately"; views stays out of every index so that counting is a HOT update.
+        indexes = [models.Index(fields=["language", "day"], name="articles_daily_views_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} · {self.language} · {self.day}: {self.views}"
+
+
+class ViewCountFlush(models.Model):
+    """One batch of views moved from Redis to the database; its id makes applying a batch twice impossible."""
+
+    id = models.CharField(primary_key=True, max_length=100)
+    views = models.PositiveBigIntegerField(default=0)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("view count flush")
+        verbose_name_plural = _("view count flushes")
+
+    def __str__(self) -> str:
+        return self.id

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from .caching import content_changed
+from .counting.backends import view_counter
 from .models import Article
 
 
@@ -20,16 +22,24 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
         drafts.update(published_at=at)
     else:
         drafts.filter(published_at__isnull=True).update(published_at=now)
-    return drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+    count = drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+    content_changed()
+    return count
 
 
 def article_unpublish(*, articles: QuerySet[Article]) -> int:
     """Return ``articles`` to draft; their publication time is kept for when they are published again."""
-    return articles.filter(status=Article.Status.PUBLISHED).update(
+    count = articles.filter(status=Article.Status.PUBLISHED).update(
         status=Article.Status.DRAFT, updated_at=timezone.now()
     )
+    content_changed()
+    return count
 
 
-def article_record_view(*, article_id: int, language: str) -> None:
-    """Count one reader's view of an article, with one atomic statement (never read-modify-write)."""
-    Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+def article_record_view(*, article_id: int, language: str, at: datetime | None = None) -> None:
+    """Count one reader's view of an article in ``language``, on the day of ``at`` (default: now).
+
+    Goes to the counter ``ARTICLES_VIEW_COUNTER`` names, which only ever moves counts with atomic statements
+    (never read-modify-write). Deciding whether a request is a reader's view is ``articles.counting.readers``'s job.
+    """
+    view_counter().record(article_id=article_id, language=language, day=timezone.localdate(at))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .counting import views as counting_views
 from .feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -10,5 +11,6 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
+    path("articles/<int:pk>/seen/", counting_views.article_seen, name="article_seen"),
     path("feed/", LatestArticlesFeed(), name="feed"),
 ]

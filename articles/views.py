@@ -1,5 +1,6 @@
 """Public pages, in the language of the URL: front page, article, author and section pages."""
 
+from functools import cache as once
 from functools import reduce
 from operator import or_
 
@@ -11,13 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
 from modeltranslation.utils import build_localized_fieldname
 
+from .caching import generation_key
 from .conf import conf
+from .counting.readers import count_page_view
+from .counting.selectors import current_view_count, most_read
 from .models import Article, Author, Section
-from .services import article_record_view
 
 
 def can_preview(request: HttpRequest) -> bool:
@@ -45,11 +48,10 @@ class PageMixin:
                 urls[code] = reverse(self.request.resolver_match.view_name, kwargs=self.kwargs)
         return urls
 
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
+    def language_links(self) -> list[dict]:
         current = get_language()
         language_urls = self.get_language_urls()
-        context["language_links"] = [
+        return [
             {
                 "code": code,
                 "name": translation.get_language_info(code)["name_local"],
@@ -59,7 +61,21 @@ class PageMixin:
             for code in site_languages()
             if code in language_urls
         ]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        # Computed only if the template needs it: a cached page part may already hold the switcher.
+        context["language_links"] = once(self.language_links)
         return context
+
+
+def most_read_lists(language: str) -> list[tuple[str, list[Article]]]:
+    """The "most read" lists a page shows: today, this week and all time, in ``language``."""
+    return [
+        (pgettext("most read", "Today"), most_read(language=language, days=1)),
+        (pgettext("most read", "This week"), most_read(language=language, days=7)),
+        (pgettext("most read", "All time"), most_read(language=language, days=None)),
+    ]
 
 
 class ArticleListView(PageMixin, ListView):
@@ -73,6 +89,9 @@ class ArticleListView(PageMixin, ListView):
 
     def get_queryset(self):
         return public_articles(get_language())
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(most_read_lists=most_read_lists(get_language()), **kwargs)
 
 
 class AuthorDetailView(PageMixin, ListView):
@@ -153,12 +172,14 @@ class ArticleDetailView(PageMixin, DetailView):
         language = get_language()
         articles = Article.objects.select_related("section").with_bylines()
         self.preview = False
-        self.object = find_by_slug(articles.published(), kwargs["slug"], language)
+        self.object = published_article(kwargs["slug"], language)
         if self.object is None and can_preview(request):
             self.object = find_by_slug(articles, kwargs["slug"], language)
             self.preview = self.object is not None
         if self.object is None:
             raise Http404("No article at this address.")
+        if not self.preview:
+            self.object.view_count = current_view_count(self.object.pk)
         self.content_language = self.object.display_language(language)
         if self.content_language is None:
             raise Http404("This article is not available in any language yet.")
@@ -172,40 +193,72 @@ class ArticleDetailView(PageMixin, DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         else:
-            article_record_view(article_id=self.object.pk, language=get_language())
+            count_page_view(request, response, article_id=self.object.pk, language=self.content_language)
         return response
 
     def get_language_urls(self) -> dict[str, str]:
         return {code: self.object.get_absolute_url(code) for code in self.object.available_languages()}
 
     def get_context_data(self, **kwargs) -> dict:
-        article = self.object
-        language = get_language()
+        """The page's context; what only cached page parts use is computed lazily, on a cache miss."""
+        article, request = self.object, self.request
+        language, content_language = get_language(), self.content_language
         context = super().get_context_data(**kwargs)
-        canonical_url = self.request.build_absolute_uri(article.get_absolute_url(self.content_language))
-        cover_url = self.request.build_absolute_uri(article.cover.url) if article.cover else ""
+
+        @once
+        def canonical_url() -> str:
+            return request.build_absolute_uri(article.get_absolute_url(content_language))
+
+        @once
+        def cover_url() -> str:
+            return request.build_absolute_uri(article.cover.url) if article.cover else ""
+
         context.update(
             preview=self.preview,
-            text=article.in_language(self.content_language),
-            content_language=self.content_language,
-            content_language_name=translation.get_language_info(self.content_language)["name_translated"],
-            is_fallback=self.content_language != language,
+            text=article.in_language(content_language),
+            content_language=content_language,
+            is_fallback=content_language != language,
+            page_cache_key=generation_key(
+                "article-page", article.pk, language, content_language, request.get_host(), self.preview
+            ),
+            cache_seconds=conf.ARTICLES_PAGE_CACHE_SECONDS,
+            content_language_name=once(
+                lambda: translation.get_language_info(content_language)["name_translated"]
+            ),
             canonical_url=canonical_url,
             cover_url=cover_url,
-            structured_data=news_article_data(
-                self.request, article, self.content_language, canonical_url=canonical_url, cover_url=cover_url
-            ),
-            alternates=[
-                (code, self.request.build_absolute_uri(url)) for code, url in self.get_language_urls().items()
-            ],
-            x_default_url=self.request.build_absolute_uri(article.get_absolute_url(
+            structured_data=once(lambda: news_article_data(
+                request, article, content_language, canonical_url=canonical_url(), cover_url=cover_url()
+            )),
+            alternates=once(lambda: [
+                (code, request.build_absolute_uri(url)) for code, url in self.get_language_urls().items()
+            ]),
+            x_default_url=once(lambda: request.build_absolute_uri(article.get_absolute_url(
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
-            )),
-            more_from_section=more_from_section(article, language),
-            telegram=telegram_channel(language),
+            ))),
+            more_from_section=once(lambda: more_from_section(article, language)),
+            telegram=once(lambda: telegram_channel(language)),
+            most_read_lists=most_read_lists(language),
         )
         return context
+
+
+def published_article(slug: str, language: str) -> Article | None:
+    """The published article at ``slug`` (this language's, else another's), with section and bylines.
+
+    Kept in the cache under the content generation, so an edit, a withdrawal or a new byline is seen at once.
+    Only hits are kept: a scheduled article turns up by itself when its time comes.
+    """
+    key = generation_key("published-article", language, slug)
+    article = cache.get(key)
+    if article is None:
+        article = find_by_slug(
+            Article.objects.published().select_related("section").with_bylines(), slug, language
+        )
+        if article is not None:
+            cache.set(key, article, conf.ARTICLES_PAGE_CACHE_SECONDS)
+    return article
 
 
 def news_article_data(
@@ -240,13 +293,13 @@ def more_from_section(article: Article, language: str, limit: int = 4) -> list[A
     """Other recent articles of the same section in this language; cached briefly, one query on a miss."""
     if article.section_id is None:
         return []
-    key = f"articles:more-from-section:{article.section_id}:{language}"
+    key = generation_key("more-from-section", article.section_id, language)
     recent = cache.get(key)
     if recent is None:
         recent = list(
             Article.objects.published().available_in(language).filter(section_id=article.section_id)[: limit + 1]
         )
-        cache.set(key, recent, conf.ARTICLES_SIDEBAR_CACHE_SECONDS)
+        cache.set(key, recent, conf.ARTICLES_PAGE_CACHE_SECONDS)
     return [other for other in recent if other.pk != article.pk][:limit]
 
 

@@ -196,3 +196,9 @@ LOGGING = {
 # --- Newsroom ---------------------------------------------------------------------------------------------
 
 ARTICLES_SITE_NAME = os.environ.get("ARTICLES_SITE_NAME", "Newsroom")
+# View counting (docs/counting.md): "db" writes each view at once; "redis" needs `manage.py flush_view_counts`
+# every minute or so. "beacon" counts through a request the page sends, for pages served from a cache.
+ARTICLES_VIEW_COUNTER = os.environ.get("ARTICLES_VIEW_COUNTER", "db")
+ARTICLES_VIEW_COUNTING = os.environ.get("ARTICLES_VIEW_COUNTING", "request")
+# Best a Redis of its own (or its own database number) with `maxmemory-policy noeviction` and AOF on.
+ARTICLES_VIEW_REDIS_URL = os.environ.get("ARTICLES_VIEW_REDIS_URL", REDIS_URL)

@@ -13,3 +13,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Serve static files from the apps' folders, as the development server does: no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: the load tests serve the test database to gunicorn workers in
+    # other processes, and concurrent writers need WAL's busy timeout (shared memory fails them at once with "table
+    # is locked"). One file per test process, so concurrent runs on one machine do not collide.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-tests-{os.getpid()}.sqlite3"),
+    }

@@ -1,0 +1,31 @@
+"""Cached page parts that are never stale: every key carries the content generation, and any change to an
+article, author, section or byline starts a new generation.
+
+The generation lives in Django's cache. With a shared cache (Redis, the production set-up) an edit shows on the
+next request in every worker; with the per-process memory cache, other processes see it when their entries expire
+(``ARTICLES_PAGE_CACHE_SECONDS``). View counts are never part of a cached part.
+"""
+
+import time
+
+from django.core.cache import cache
+
+GENERATION_KEY = "articles:content-generation"
+
+
+def content_generation() -> int:
+    """The current generation: the time of the last content change the cache knows of."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY, 0)
+    return generation
+
+
+def content_changed(**kwargs) -> None:
+    """Start a new generation; connected to the content models' save and delete signals in ``apps.py``."""
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def generation_key(*parts: object) -> str:
+    return ":".join(["articles", str(content_generation()), *map(str, parts)])

@@ -1,0 +1,103 @@
+"""Read views back: "most read" lists for the site, the per-day breakdown for the admin."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+
+from ..caching import generation_key
+from ..conf import conf
+from ..models import Article, ArticleDailyViews
+
+
+def most_read(*, language: str, days: int | None, limit: int = 5, now: datetime | None = None) -> list[Article]:
+    """The published articles available in ``language`` that were read most, most read first.
+
+    ``days=1`` is today (the site's local day), ``days=7`` today and the six days before, both counting views in
+    ``language`` only; ``days=None`` is all time, by ``Article.view_count`` (every language, the total the page
+    shows). Each article carries that number as ``views_in_window`` and has its section loaded.
+
+    Cached for ``ARTICLES_MOST_READ_CACHE_SECONDS``; a miss costs one query, whatever ``limit`` is. The rendered
+    bodies are left out (``body_html`` is deferred), so the cached list stays small.
+    """
+    key = most_read_cache_key(language=language, days=days, limit=limit)
+    articles = cache.get(key)
+    if articles is None:
+        articles = list(most_read_queryset(language=language, days=days, limit=limit, now=now))
+        cache.set(key, articles, conf.ARTICLES_MOST_READ_CACHE_SECONDS)
+    return articles
+
+
+def most_read_cache_key(*, language: str, days: int | None, limit: int) -> str:
+    # Under the content generation: a withdrawn article leaves the lists at once.
+    return generation_key("most-read", language, days or "all", limit)
+
+
+def most_read_queryset(*, language: str, days: int | None, limit: int, now: datetime | None = None):
+    """``most_read`` without the cache."""
+    articles = (
+        Article.objects.published()
+        .available_in(language)
+        .select_related("section")
+        .defer("body_html", *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES))
+    )
+    if days is None:
+        return (
+            articles.filter(view_count__gt=0)
+            .annotate(views_in_window=F("view_count"))
+            .order_by("-view_count", "-pk")[:limit]
+        )
+    recent = ArticleDailyViews.objects.filter(language=language, day__gte=first_day(days, now))
+    top = (
+        recent.filter(article__in=articles.values("pk"))
+        .values("article")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "-article")
+        .values("article")[:limit]
+    )
+    views_in_window = (
+        recent.filter(article=OuterRef("pk")).values("article").annotate(total=Sum("views")).values("total")
+    )
+    return (
+        articles.filter(pk__in=top)
+        .annotate(views_in_window=Coalesce(Subquery(views_in_window, output_field=IntegerField()), 0))
+        .order_by("-views_in_window", "-pk")
+    )
+
+
+def first_day(days: int, now: datetime | None = None) -> date:
+    """The first day of a window of ``days`` local days that ends today."""
+    return timezone.localdate(now) - timedelta(days=days - 1)
+
+
+def daily_views(*, article_id: int, days: int = 30, now: datetime | None = None) -> list[tuple[date, dict[str, int]]]:
+    """Views of one article per day (newest first) and language over the last ``days`` days, in one query.
+
+    Days without views are left out.
+    """
+    by_day: dict[date, dict[str, int]] = {}
+    rows = ArticleDailyViews.objects.filter(article_id=article_id, day__gte=first_day(days, now)).values_list(
+        "day", "language", "views"
+    )
+    for day, language, views in rows.order_by("-day", "language"):
+        by_day.setdefault(day, {})[language] = views
+    return list(by_day.items())
+
+
+def current_view_count(article_id: int) -> int:
+    """The all-time total in the database now, read with one small query.
+
+    Article pages keep the article itself in the cache; the number on the page comes from here, so it is never
+    older than the request.
+    """
+    table = connection.ops.quote_name(Article._meta.db_table)
+    column = connection.ops.quote_name(Article._meta.get_field("view_count").column)
+    key = connection.ops.quote_name(Article._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [article_id])  # noqa: S608 (names quoted)
+        row = cursor.fetchone()
+    return row[0] if row else 0

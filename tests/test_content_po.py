@@ -1,0 +1,300 @@
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from articles.content_po import TranslationFileError, translation_file_import
+from articles.models import Article
+from articles.translation_status import TranslationStatus, translation_status
+
+BODY_EN = """Forty electric buses went into service on **Monday**.
+
+## Which routes
+
+- Route 12
+- Route 37
+  1. on weekdays
+  2. at weekends
+
+> The fare will not go up.
+> — the transport department
+
+| Route | Buses |
+|-------|------:|
+| 12 | 10 |
+
+```
+timetable.pdf
+```
+
+### Timetables
+
+See the [city website](https://example.kz/transport)."""
+
+KAZAKH = {
+    "title": "Алматыда 40 электробус жолға шықты",
+    "lead": "Жаңа автобустар бес бағытта жүреді.",
+    "body:1:paragraph": "**Дүйсенбі** күні қырық электробус жолға шықты.",
+    "body:2:heading": "Қай бағыттар",
+    "body:3:list-item": "12-бағыт",
+    "body:4:list-item": "37-бағыт",
+    "body:5:list-item": "жұмыс күндері",
+    "body:6:list-item": "демалыс күндері",
+    "body:7:quote": "Жол ақысы қымбаттамайды.\n— көлік басқармасы",
+    "body:8:table-row": "Бағыт | Автобус",
+    "body:10:table-row": "12 | 10",
+    "body:12:heading": "Кесте",
+    "body:13:paragraph": "[Қала сайтын](https://example.kz/transport) қараңыз.",
+}
+
+BODY_KK = """**Дүйсенбі** күні қырық электробус жолға шықты.
+
+## Қай бағыттар
+
+- 12-бағыт
+- 37-бағыт
+  1. жұмыс күндері
+  2. демалыс күндері
+
+> Жол ақысы қымбаттамайды.
+> — көлік басқармасы
+
+| Бағыт | Автобус |
+|-------|------:|
+| 12 | 10 |
+
+```
+timetable.pdf
+```
+
+### Кесте
+
+[Қала сайтын](https://example.kz/transport) қараңыз."""
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages come in the active language; a request to a /kk/ page in an earlier test may have left Kazakh on."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def article(make_article) -> Article:
+    return make_article(
+        languages=("en",), key="almaty-e-buses", title_en="Almaty puts 40 electric buses on the road",
+        lead_en="The buses run on five routes.", body_en=BODY_EN,
+    )
+
+
+def export(out: Path, target: str = "kk", **options) -> Path:
+    call_command("export_translations", target=target, out=out, verbosity=0, stdout=StringIO(), **options)
+    return out
+
+
+def po_file(directory: Path, name: str = "almaty-e-buses.kk.po") -> polib.POFile:
+    return polib.pofile(str(directory / name))
+
+
+def fill(path: Path, translations: dict[str, str]) -> None:
+    """What a translator does: write each msgstr and clear the fuzzy marks."""
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        if entry.msgctxt in translations:
+            entry.msgstr = translations[entry.msgctxt]
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalog.save(str(path))
+
+
+def entries(catalog: polib.POFile) -> dict[str, tuple[str, bool]]:
+    return {entry.msgctxt: (entry.msgstr, "fuzzy" in entry.flags) for entry in catalog}
+
+
+def test_export_writes_one_segment_per_field_and_body_block(article, tmp_path):
+    catalog = po_file(export(tmp_path, article=["almaty-e-buses"]))
+    assert [entry.msgctxt for entry in catalog] == list(KAZAKH)
+    assert catalog.find("body:2:heading", by="msgctxt").msgid == "Which routes"
+    assert catalog.find("body:7:quote", by="msgctxt").msgid == "The fare will not go up.\n— the transport department"
+    assert all(entry.msgstr == "" and not entry.fuzzy for entry in catalog)
+    assert catalog.metadata["Language"] == "kk"
+    assert catalog.metadata["X-Article-Key"] == "almaty-e-buses"
+    assert catalog.metadata["X-Source-Language"] == "en"
+    assert catalog.metadata["X-Source-Fingerprint"] == article.source_fingerprint
+
+
+def test_exported_notes_are_in_the_target_language(article, tmp_path):
+    catalog = po_file(export(tmp_path))
+    assert catalog.find("title", by="msgctxt").comment == "Тақырып."
+    assert catalog.find("body:2:heading", by="msgctxt").comment == "2-деңгейлі тақырыпша: бір жол."
+
+
+def test_exported_file_passes_msgfmt_check(article, tmp_path):
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", KAZAKH)
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(tmp_path / "almaty-e-buses.kk.po")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_article_without_a_key_is_exported_under_its_id(make_article, tmp_path):
+    article = make_article(languages=("en",))
+    export(tmp_path)
+    assert (tmp_path / f"article-{article.pk}.kk.po").exists()
+    fill(tmp_path / f"article-{article.pk}.kk.po", {"title": "Тақырып", "body:1:paragraph": "Мәтін."})
+    call_command("import_translations", tmp_path / f"article-{article.pk}.kk.po", verbosity=0)
+    article.refresh_from_db()
+    assert (article.title_kk, article.body_kk) == ("Тақырып", "Мәтін.")
+
+
+def test_round_trip_makes_the_article_available_in_kazakh(article, tmp_path, client):
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", KAZAKH)
+    call_command("import_translations", tmp_path / "almaty-e-buses.kk.po", verbosity=0)
+    article.refresh_from_db()
+    assert article.title_kk == KAZAKH["title"] and article.lead_kk == KAZAKH["lead"]
+    assert article.body_kk == BODY_KK
+    assert "kk" in article.available_languages()
+    assert translation_status(article, "kk") == TranslationStatus.UP_TO_DATE
+    assert article.slug_kk and '<h2>Қай бағыттар</h2>' in article.body_html_kk
+    assert client.get(article.get_absolute_url("kk")).status_code == 200
+
+
+def test_a_changed_paragraph_makes_translations_outdated_and_a_new_export_keeps_the_rest(article, tmp_path):
+    export(tmp_path / "first")
+    fill(tmp_path / "first" / "almaty-e-buses.kk.po", KAZAKH)
+    translation_file_import(path=tmp_path / "first" / "almaty-e-buses.kk.po")
+    article.refresh_from_db()
+    article.title_ru, article.body_ru = "Электробусы", "Сорок электробусов."
+    article.save()
+
+    article.body_en = BODY_EN.replace("on **Monday**", "on **Tuesday**")
+    article.save()
+    assert translation_status(article, "kk") == TranslationStatus.OUTDATED
+    assert translation_status(article, "ru") == TranslationStatus.OUTDATED
+
+    found = entries(po_file(export(tmp_path / "second")))
+    assert found["body:1:paragraph"] == (KAZAKH["body:1:paragraph"], True)
+    unchanged = {context: (text, False) for context, text in KAZAKH.items() if context != "body:1:paragraph"}
+    assert {context: found[context] for context in unchanged} == unchanged
+
+
+def test_an_inserted_paragraph_keeps_the_translations_of_the_blocks_around_it(article, tmp_path):
+    export(tmp_path / "first")
+    fill(tmp_path / "first" / "almaty-e-buses.kk.po", KAZAKH)
+    translation_file_import(path=tmp_path / "first" / "almaty-e-buses.kk.po")
+    article.refresh_from_db()
+    article.body_en = BODY_EN.replace("## Which routes", "A new paragraph.\n\n## Which routes")
+    article.save()
+    found = entries(po_file(export(tmp_path / "second")))
+    assert found["body:2:paragraph"] == ("", False)
+    assert found["body:3:heading"] == (KAZAKH["body:2:heading"], False)
+    assert found["body:14:paragraph"] == (KAZAKH["body:13:paragraph"], False)
+
+
+def test_a_translation_made_outside_the_files_is_prefilled_when_its_blocks_match(make_article, tmp_path):
+    make_article(languages=("en",), key="simple", body_en="One.\n\n## Two\n\n- three",
+                 title_kk="Бір тақырып", body_kk="Бір.\n\n## Екі\n\n- үш")
+    found = entries(po_file(export(tmp_path), "simple.kk.po"))
+    assert found["body:2:heading"] == ("Екі", False) and found["body:3:list-item"] == ("үш", False)
+
+
+def test_import_refuses_a_file_made_from_an_older_source_unless_forced(article, tmp_path):
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", KAZAKH)
+    article.lead_en = "The buses run on six routes."
+    article.save()
+    with pytest.raises(CommandError):
+        call_command("import_translations", tmp_path / "almaty-e-buses.kk.po", verbosity=0, stderr=StringIO())
+    article.refresh_from_db()
+    assert not article.title_kk
+
+    call_command("import_translations", tmp_path / "almaty-e-buses.kk.po", force=True, verbosity=0)
+    article.refresh_from_db()
+    assert article.title_kk == KAZAKH["title"]
+    assert translation_status(article, "kk") == TranslationStatus.OUTDATED
+    found = entries(po_file(export(tmp_path / "again")))
+    assert found["lead"] == (KAZAKH["lead"], True) and found["title"] == (KAZAKH["title"], False)
+
+
+def import_problems(path: Path) -> list[str]:
+    with pytest.raises(TranslationFileError) as raised:
+        translation_file_import(path=path)
+    return raised.value.problems
+
+
+@pytest.mark.parametrize(("context", "translation", "expected"), [
+    ("body:1:paragraph", "", "is not translated"),
+    ("body:1:paragraph", "Бір абзац.\n\nЕкі абзац.", "changes the Markdown structure"),
+    ("body:3:list-item", "12-бағыт\n# тақырып", "changes the Markdown structure"),
+    ("body:2:heading", "Бір\nекі", "must be one line"),
+    ("body:8:table-row", "Бағыт | Автобус | Артық", "has 3 table cells; the source row has 2"),
+])
+def test_import_names_the_entry_and_changes_nothing(article, tmp_path, context, translation, expected):
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", {**KAZAKH, context: translation})
+    problems = import_problems(tmp_path / "almaty-e-buses.kk.po")
+    assert any(context in problem and expected in problem for problem in problems), problems
+    article.refresh_from_db()
+    assert not article.title_kk and not article.body_kk
+
+
+def test_import_refuses_fuzzy_entries(article, tmp_path):
+    path = export(tmp_path) / "almaty-e-buses.kk.po"
+    fill(path, KAZAKH)
+    catalog = polib.pofile(str(path))
+    catalog.find("lead", by="msgctxt").flags.append("fuzzy")
+    catalog.save(str(path))
+    assert any("“lead”" in problem and "fuzzy" in problem for problem in import_problems(path))
+
+
+def test_import_refuses_unknown_and_missing_segments(article, tmp_path):
+    path = export(tmp_path) / "almaty-e-buses.kk.po"
+    fill(path, KAZAKH)
+    catalog = polib.pofile(str(path))
+    catalog.remove(catalog.find("lead", by="msgctxt"))
+    catalog.append(polib.POEntry(msgctxt="body:99:paragraph", msgid="Nothing", msgstr="Ештеңе"))
+    catalog.save(str(path))
+    problems = import_problems(path)
+    assert any("body:99:paragraph" in problem for problem in problems)
+    assert any("“lead”" in problem for problem in problems)
+
+
+def test_import_reports_each_bad_file_and_applies_the_good_ones(article, make_article, tmp_path):
+    other = make_article(languages=("en",), key="other", body_en="Text.")
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", {**KAZAKH, "title": ""})
+    fill(tmp_path / "other.kk.po", {"title": "Басқа", "body:1:paragraph": "Мәтін."})
+    (tmp_path / "broken.kk.po").write_text('msgid "unterminated\n')
+    errors = StringIO()
+    with pytest.raises(CommandError, match="2 of 3"):
+        call_command("import_translations", tmp_path / "almaty-e-buses.kk.po", tmp_path / "broken.kk.po",
+                     tmp_path / "other.kk.po", verbosity=0, stderr=errors)
+    assert "almaty-e-buses.kk.po: line" in errors.getvalue() and "“title”: is not translated" in errors.getvalue()
+    assert "broken.kk.po" in errors.getvalue()
+    other.refresh_from_db()
+    assert other.title_kk == "Басқа"
+
+
+def test_import_refuses_a_file_for_an_unknown_article(article, tmp_path):
+    path = export(tmp_path) / "almaty-e-buses.kk.po"
+    Article.objects.filter(pk=article.pk).update(key="renamed")
+    assert any("X-Article-Key: almaty-e-buses" in problem for problem in import_problems(path))
+
+
+def test_export_pending_only_skips_up_to_date_translations(make_article, tmp_path):
+    make_article(key="done")
+    make_article(key="todo", languages=("en", "ru"))
+    export(tmp_path, pending=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["todo.kk.po"]
+
+
+def test_export_from_another_source_language(make_article, tmp_path):
+    make_article(key="from-russian", languages=("en", "ru"))
+    catalog = po_file(export(tmp_path, source="ru"), "from-russian.kk.po")
+    assert catalog.metadata["X-Source-Language"] == "ru"
+    assert catalog.find("title", by="msgctxt").msgid.startswith("Новость")
