@@ -27,5 +27,7 @@ def content_changed(**kwargs) -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def generation_key(*parts: object) -> str:
-    return ":".join(["articles", str(content_generation()), *map(str, parts)])
+def generation_key(*parts: object, generation: int | None = None) -> str:
+    """A cache key under the current generation (pass ``generation`` when it is already known)."""
+    generation = content_generation() if generation is None else generation
+    return ":".join(["articles", str(generation), *map(str, parts)])

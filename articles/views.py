@@ -16,7 +16,7 @@ from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
 from modeltranslation.utils import build_localized_fieldname
 
-from .caching import generation_key
+from .caching import content_generation, generation_key
 from .conf import conf
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
@@ -69,13 +69,18 @@ class PageMixin:
         return context
 
 
-def most_read_lists(language: str) -> list[tuple[str, list[Article]]]:
-    """The "most read" lists a page shows: today, this week and all time, in ``language``."""
-    return [
-        (pgettext("most read", "Today"), most_read(language=language, days=1)),
-        (pgettext("most read", "This week"), most_read(language=language, days=7)),
-        (pgettext("most read", "All time"), most_read(language=language, days=None)),
-    ]
+def most_read_context(language: str, generation: int | None = None) -> dict:
+    """What ``articles/includes/most_read.html`` needs: the lists (today, this week, all time, in ``language``),
+    computed only when the rendered block is not in the cache, and that block's cache key and lifetime."""
+    return {
+        "most_read_lists": once(lambda: [
+            (pgettext("most read", "Today"), most_read(language=language, days=1)),
+            (pgettext("most read", "This week"), most_read(language=language, days=7)),
+            (pgettext("most read", "All time"), most_read(language=language, days=None)),
+        ]),
+        "most_read_key": generation_key("most-read-block", language, generation=generation),
+        "most_read_seconds": conf.ARTICLES_MOST_READ_CACHE_SECONDS,
+    }
 
 
 class ArticleListView(PageMixin, ListView):
@@ -91,7 +96,7 @@ class ArticleListView(PageMixin, ListView):
         return public_articles(get_language())
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(most_read_lists=most_read_lists(get_language()), **kwargs)
+        return super().get_context_data(**most_read_context(get_language()), **kwargs)
 
 
 class AuthorDetailView(PageMixin, ListView):
@@ -170,10 +175,11 @@ class ArticleDetailView(PageMixin, DetailView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        articles = Article.objects.select_related("section").with_bylines()
         self.preview = False
-        self.object = published_article(kwargs["slug"], language)
+        self.generation = content_generation()
+        self.object = published_article(kwargs["slug"], language, generation=self.generation)
         if self.object is None and can_preview(request):
+            articles = Article.objects.select_related("section").with_bylines()
             self.object = find_by_slug(articles, kwargs["slug"], language)
             self.preview = self.object is not None
         if self.object is None:
@@ -219,7 +225,8 @@ class ArticleDetailView(PageMixin, DetailView):
             content_language=content_language,
             is_fallback=content_language != language,
             page_cache_key=generation_key(
-                "article-page", article.pk, language, content_language, request.get_host(), self.preview
+                "article-page", article.pk, language, content_language, request.get_host(), self.preview,
+                generation=self.generation,
             ),
             cache_seconds=conf.ARTICLES_PAGE_CACHE_SECONDS,
             content_language_name=once(
@@ -239,18 +246,18 @@ class ArticleDetailView(PageMixin, DetailView):
             ))),
             more_from_section=once(lambda: more_from_section(article, language)),
             telegram=once(lambda: telegram_channel(language)),
-            most_read_lists=most_read_lists(language),
+            **most_read_context(language, self.generation),
         )
         return context
 
 
-def published_article(slug: str, language: str) -> Article | None:
+def published_article(slug: str, language: str, *, generation: int | None = None) -> Article | None:
     """The published article at ``slug`` (this language's, else another's), with section and bylines.
 
     Kept in the cache under the content generation, so an edit, a withdrawal or a new byline is seen at once.
     Only hits are kept: a scheduled article turns up by itself when its time comes.
     """
-    key = generation_key("published-article", language, slug)
+    key = generation_key("published-article", language, slug, generation=generation)
     article = cache.get(key)
     if article is None:
         article = find_by_slug(
