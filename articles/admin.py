@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -12,6 +15,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
+from .markdown import MarkdownRejected, render_markdown
 from .counting.selectors import daily_views
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
@@ -54,6 +58,43 @@ class TranslatorLimitsMixin:
         return changelist
 
 
+class MarkdownPreviewMixin:
+    """A live preview beside each Markdown field, made by the same function that renders the page.
+
+    ``markdown_preview.js`` posts the text of a ``body_<language>`` or ``bio_<language>`` field to
+    ``…/preview-markdown/`` and shows the safe HTML that comes back.
+    """
+
+    class Media:
+        js = ["articles/admin/markdown_preview.js"]
+        css = {"all": ["articles/admin/markdown_preview.css"]}
+
+    def get_urls(self):
+        opts = self.model._meta
+        preview = path(
+            "preview-markdown/",
+            self.admin_site.admin_view(self.preview_markdown),
+            name=f"{opts.app_label}_{opts.model_name}_preview_markdown",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_markdown(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseBadRequest()
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        language = request.POST.get("language", "")
+        if language not in conf.ARTICLES_LANGUAGES:
+            return HttpResponseBadRequest("Unknown language.")
+        try:
+            html = render_markdown(request.POST.get("text", ""), language)
+        except MarkdownRejected as rejected:
+            return HttpResponseBadRequest(str(rejected), content_type="text/plain; charset=utf-8")
+        response = HttpResponse(html)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 @admin.register(Section)
 class SectionAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "position"]
@@ -62,7 +103,7 @@ class SectionAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
+class AuthorAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "slug"]
     search_fields = [*translated_search_fields("name"), "key", "slug"]
 
@@ -108,7 +149,7 @@ TRANSLATION_MARKS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
+class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
         "__str__", "section", "byline_names", "status", "published_at", "view_count", "translations",
     ]

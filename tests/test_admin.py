@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.markdown import render_markdown
 from articles.models import Article
 from articles.services import article_record_view
 
@@ -216,3 +217,37 @@ def test_setup_roles_is_idempotent(roles):
     after = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert before == after
     assert "publish_article" in after["Editors"] and "publish_article" not in after["Authors"]
+
+
+PREVIEW_URL = reverse("admin:articles_article_preview_markdown")
+
+
+def test_markdown_preview_renders_with_the_pages_renderer(admin_client):
+    response = admin_client.post(PREVIEW_URL, {"text": 'Он сказал "да" -- и *ушёл*.', "language": "ru"})
+    assert response.status_code == 200
+    assert response.content.decode() == render_markdown('Он сказал "да" -- и *ушёл*.', "ru")
+    assert "«да»&nbsp;—" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_markdown_preview_is_sanitised(admin_client):
+    html = admin_client.post(PREVIEW_URL, {
+        "text": '<script>alert(1)</script> [x](javascript:alert(1))', "language": "en",
+    }).content.decode()
+    assert "<script" not in html and "javascript:" not in html
+
+
+def test_markdown_preview_explains_a_refused_body(admin_client):
+    response = admin_client.post(PREVIEW_URL, {"text": "x" * 100_001, "language": "en"})
+    assert response.status_code == 400
+    assert "100,000" in response.content.decode()
+
+
+def test_markdown_preview_is_for_staff_only(client, db):
+    response = client.post(PREVIEW_URL, {"text": "hi", "language": "en"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_article_form_loads_the_preview_script(admin_client, make_article):
+    html = admin_client.get(change_url(make_article())).content.decode()
+    assert "articles/admin/markdown_preview.js" in html
