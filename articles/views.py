@@ -74,9 +74,13 @@ def most_read_context(language: str, generation: int | None = None) -> dict:
     computed only when the rendered block is not in the cache, and that block's cache key and lifetime."""
     return {
         "most_read_lists": once(lambda: [
-            (pgettext("most read", "Today"), most_read(language=language, days=1)),
-            (pgettext("most read", "This week"), most_read(language=language, days=7)),
-            (pgettext("most read", "All time"), most_read(language=language, days=None)),
+            (label, articles)
+            for label, articles in [
+                (pgettext("most read", "Today"), most_read(language=language, days=1)),
+                (pgettext("most read", "This week"), most_read(language=language, days=7)),
+                (pgettext("most read", "All time"), most_read(language=language, days=None)),
+            ]
+            if articles
         ]),
         "most_read_key": generation_key("most-read-block", language, generation=generation),
         "most_read_seconds": conf.ARTICLES_MOST_READ_CACHE_SECONDS,

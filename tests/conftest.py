@@ -4,11 +4,19 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from articles.models import Article, Author, Byline, Section
 
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def site_default_language():
+    """Start every test in the site's default language: a request leaves its own language active in the thread."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

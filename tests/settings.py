@@ -4,6 +4,8 @@ The database still comes from ``DATABASE_URL``, so the same suite runs on SQLite
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production")
 
@@ -18,8 +20,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: the load tests serve the test database to gunicorn workers in
     # other processes, and concurrent writers need WAL's busy timeout (shared memory fails them at once with "table
     # is locked"). One file per test process, so concurrent runs on one machine do not collide.
-    import tempfile
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-tests-{os.getpid()}.sqlite3"),
     }
+
+# Uploaded covers and photos (the demo's, the import tests') go to a folder of this test process, not the repo's.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"newsroom-test-media-{os.getpid()}"
