@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,14 +31,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_flag("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development on this machine)."
-        )
-    # Development only: never valid in production, where DEBUG is off and the key is required.
-    SECRET_KEY = "django-insecure-newsroom-development-key-do-not-use-in-production"
+# Development only: with DEBUG off there is no default, and newsroom/wsgi.py and asgi.py refuse to serve without a
+# key. Commands that never sign anything (makemigrations, compilemessages, …) still run without one.
+DEVELOPMENT_SECRET_KEY = "django-insecure-newsroom-development-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

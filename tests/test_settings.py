@@ -34,10 +34,23 @@ def test_deploy_checks_pass_with_production_values():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check")
+def run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+@pytest.mark.parametrize("server", ["newsroom.wsgi", "newsroom.asgi"])
+def test_production_refuses_to_serve_without_a_secret_key(server):
+    result = run(f"import {server}")
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+    assert run(f"import {server}", DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789").returncode == 0
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_runs_with_a_development_key():

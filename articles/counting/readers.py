@@ -32,7 +32,11 @@ PREFETCH_HEADERS = {
 MAX_USER_AGENT_CHARS = 1024
 
 _crawler_detect = CrawlerDetect()
-_cookie_signer = signing.Signer(salt="articles.counting.seen")
+
+
+def cookie_signer() -> signing.Signer:
+    # Made when used, not at import: the secret key (and its rotation fallbacks) are read at that moment.
+    return signing.Signer(salt="articles.counting.seen")
 
 
 def is_crawler(user_agent: str) -> bool:
@@ -93,7 +97,7 @@ class SeenArticles:
         seen = {}
         if raw:
             try:
-                value = _cookie_signer.unsign(raw)
+                value = cookie_signer().unsign(raw)
             except signing.BadSignature:
                 value = ""
             for entry in value.split("-") if value else ():
@@ -119,7 +123,7 @@ class SeenArticles:
             f"{to_base36(article_id)}.{to_base36(at)}"
             for article_id, at in newest[: conf.ARTICLES_VIEW_COOKIE_MAX_ARTICLES]
         )
-        return _cookie_signer.sign(value)
+        return cookie_signer().sign(value)
 
     def set_cookie(self, response: HttpResponse, *, window: int, secure: bool) -> None:
         response.set_cookie(

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, **options) -> None:
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or secrets.token_urlsafe(12)
-        user, created = get_user_model().objects.get_or_create(
+        user, _created = get_user_model().objects.get_or_create(
             username=username, defaults={"is_staff": True, "is_superuser": True}
         )
         user.is_staff = user.is_superuser = user.is_active = True
