@@ -103,3 +103,19 @@ def site_pages(make_article) -> list[str]:
         ]
     pages.append(f"/kk/articles/{without_kazakh.slug_ru}/")
     return pages
+
+
+@pytest.fixture
+def demo_pages(db) -> list[str]:
+    """Every public page of the demo content (``load_demo``) in every language it exists in."""
+    call_command("load_demo", verbosity=0)
+    pages = []
+    for code in ("en", "ru", "kk"):
+        pages.append(f"/{code}/")
+        pages += [article.get_absolute_url(code) for article in Article.objects.published()
+                  if code in article.available_languages()]
+        pages += [author.get_absolute_url(code) for author in Author.objects.all()]
+        pages += [section.get_absolute_url(code) for section in Section.objects.all()]
+    missing_kazakh = Article.objects.published().exclude(pk__in=Article.objects.available_in("kk")).first()
+    pages.append(f"/kk/articles/{missing_kazakh.slug_ru}/")
+    return pages

@@ -61,15 +61,21 @@ def text_by_language(html: str) -> list[tuple[str, str]]:
     return parser.pieces
 
 
-def test_english_pages_have_no_cyrillic_outside_elements_marked_with_another_language(client, site_pages):
-    for url in (url for url in site_pages if url.startswith("/en/")):
+@pytest.fixture(params=["site_pages", "demo_pages"])
+def pages(request) -> list[str]:
+    """The pages of the tests' own content, then of the demo content."""
+    return request.getfixturevalue(request.param)
+
+
+def test_english_pages_have_no_cyrillic_outside_elements_marked_with_another_language(client, pages):
+    for url in (url for url in pages if url.startswith("/en/")):
         html = client.get(url).content.decode()
         stray = [text for language, text in text_by_language(html) if language == "en" and CYRILLIC.search(text)]
         assert not stray, f"{url}: {stray}"
 
 
-def test_russian_and_kazakh_pages_have_no_english_interface_words(client, site_pages):
-    for url in (url for url in site_pages if not url.startswith("/en/")):
+def test_russian_and_kazakh_pages_have_no_english_interface_words(client, pages):
+    for url in (url for url in pages if not url.startswith("/en/")):
         html = client.get(url).content.decode()
         language = url.split("/")[1]
         stray = [
@@ -79,9 +85,9 @@ def test_russian_and_kazakh_pages_have_no_english_interface_words(client, site_p
         assert not stray, f"{url}: {stray}"
 
 
-def test_hreflang_links_are_symmetric_and_lead_to_pages_that_exist(client, site_pages):
+def test_hreflang_links_are_symmetric_and_lead_to_pages_that_exist(client, pages):
     alternates = {}
-    for url in (url for url in site_pages if "/articles/" in url):
+    for url in (url for url in pages if "/articles/" in url):
         response = client.get(url)
         if response.status_code != 200 or b'name="robots"' in response.content:
             continue

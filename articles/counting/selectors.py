@@ -98,6 +98,6 @@ def current_view_count(article_id: int) -> int:
     column = connection.ops.quote_name(Article._meta.get_field("view_count").column)
     key = connection.ops.quote_name(Article._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [article_id])  # noqa: S608 (names quoted)
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [article_id])
         row = cursor.fetchone()
     return row[0] if row else 0

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from .conftest import require
@@ -9,10 +10,12 @@ from .conftest import require
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.mark.parametrize("content", ["site_pages", "demo_pages"])
 def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
-    page: Page, live_server, transactional_db, site_pages
+    page: Page, live_server, transactional_db, request, content
 ):
     require(AXE.exists(), "axe-core is missing: run `npm install`")
+    site_pages = request.getfixturevalue(content)
     problems = []
     for url in site_pages:
         page.goto(live_server.url + url)
