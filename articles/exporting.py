@@ -135,6 +135,8 @@ def article_front_matter(article: Article, key: str, language: str, author_keys:
     if article.published_at:
         front["published_at"] = timezone.localtime(article.published_at)
     front["status"] = article.status
+    if article.source_language:
+        front["source_language"] = article.source_language
     if article.view_count:
         front["views"] = article.view_count
     return front

@@ -16,6 +16,7 @@ from articles import importing
 from articles.conf import conf
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
 from articles.models import Article, Author, Byline, Section
+from articles.translation_status import TranslationStatus, translation_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +259,29 @@ def test_author_and_section_files_carry_bios_slugs_photos_and_positions(tmp_path
     assert (article.byline(), article.section) == ([author], section)
 
 
+def test_source_language_is_set_by_a_file_that_gives_it_and_kept_by_files_that_do_not(tmp_path):
+    write_article(tmp_path, language="en")
+    write_article(tmp_path, language="ru", source_language="ru")
+    import_articles(tmp_path)
+    write_article(tmp_path, language="ru")
+
+    output = import_articles(tmp_path)
+
+    assert Article.objects.get().source_language == "ru"
+    assert "Articles in ru: 0 created, 0 updated, 1 unchanged" in output
+
+
+def test_translations_imported_with_their_source_are_up_to_date_whichever_file_comes_first(tmp_path):
+    for language in ("en", "ru", "kk"):  # as an export writes them: every file names the source language
+        write_article(tmp_path, language=language, source_language="kk")
+
+    import_articles(tmp_path)
+
+    assert translation_statuses(Article.objects.get()) == {
+        "en": TranslationStatus.UP_TO_DATE, "ru": TranslationStatus.UP_TO_DATE, "kk": TranslationStatus.ORIGINAL,
+    }
+
+
 def test_dry_run_validates_and_reports_without_writing(tmp_path):
     write_article(tmp_path, author="Elena Kim", section="Culture")
 
@@ -295,6 +319,8 @@ BAD_FILES = {
     "text for a date": (GOOD_FRONT.encode() + b"published_at: yesterday\n---\n",
                         "bad.md:5: published_at: is not an ISO 8601 date and time"),
     "bad status": (GOOD_FRONT.encode() + b"status: live\n---\n", "bad.md:5: status: must be one of draft, published"),
+    "unknown source language": (GOOD_FRONT.encode() + b"source_language: de\n---\n",
+                                "bad.md:5: source_language: unknown language 'de'"),
     "negative views": (GOOD_FRONT.encode() + b"views: -5\n---\n", "bad.md:5: views: must be a whole number"),
     "fractional views": (GOOD_FRONT.encode() + b"views: 2.5\n---\n", "bad.md:5: views: must be a whole number"),
     "views as text": (GOOD_FRONT.encode() + b"views: many\n---\n", "bad.md:5: views: must be a whole number"),
@@ -373,13 +399,18 @@ def test_two_files_for_one_key_and_language_are_refused(tmp_path):
     assert f"{tmp_path / 'story.en.md'}:2: key:" in error and "copy.md already gives 'story' in en" in error
 
 
-def test_language_versions_that_disagree_on_a_shared_field_are_refused(tmp_path):
-    write_article(tmp_path, language="en", status="published")
-    write_article(tmp_path, language="ru", status="draft")
+@pytest.mark.parametrize("name, in_english, in_russian", [
+    ("status", "published", "draft"),
+    ("source_language", "en", "ru"),
+])
+def test_language_versions_that_disagree_on_a_shared_field_are_refused(tmp_path, name, in_english, in_russian):
+    write_article(tmp_path, language="en", **{name: in_english})
+    write_article(tmp_path, language="ru", **{name: in_russian})
 
     error = failed_import(tmp_path)
 
-    assert f"{tmp_path / 'story.ru.md'}:5: status: differs from {tmp_path / 'story.en.md'}" in error
+    assert f"{tmp_path / 'story.ru.md'}:5: {name}: differs from {tmp_path / 'story.en.md'}" in error
+    assert row_counts() == (0, 0, 0, 0)
 
 
 def test_an_author_key_without_a_name_must_name_a_known_author(tmp_path):
@@ -503,6 +534,7 @@ def database_snapshot() -> dict:
                 **translated_values(article, ("title", "slug", "lead", "body", "cover_alt", "cover_caption")),
                 "status": article.status,
                 "published_at": article.published_at,
+                "source_language": article.source_language,
                 "view_count": article.view_count,
                 "section": exported_key(article.section, "section") if article.section else None,
                 "byline": [exported_key(author, "author") for author in article.byline()],
@@ -527,7 +559,12 @@ def test_export_then_import_into_an_empty_database_reproduces_everything(tmp_pat
     Byline.objects.create(article=article, author=author, position=0)
     Byline.objects.create(article=article, author=Author.objects.get(key="elena-kim"), position=1)
     Article.objects.filter(pk=article.pk).update(view_count=7)
+    # Written in Russian, though it has an English title: without source_language it would come back as English.
+    translated = Article.objects.exclude(title_en=None).exclude(title_ru=None).order_by("pk").first()
+    translated.source_language = "ru"
+    translated.save()
     before = database_snapshot()
+    assert {"ru", "kk"} <= {values["source_language"] for values in before["articles"].values()}
 
     call_command("export_articles", out=str(tmp_path / "export"), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)

@@ -1,0 +1,46 @@
+"""Import articles, authors and sections from Markdown files with YAML front matter.
+
+One file holds one language version::
+
+    ---
+    key: almaty-e-buses          # stable id shared by every language version (required)
+    lang: en                     # one of ARTICLES_LANGUAGES (required)
+    title: Almaty adds 40 electric buses   # (required)
+    author: [Aigerim Sadykova]   # names in this language; author_key pairs with them by position
+    author_key: [aigerim-sadykova]
+    ---
+    The Markdown body.
+
+``type: author`` (``key``, ``lang``, ``name``, ``slug``, ``photo``; the body is the biography) and
+``type: section`` (``key``, ``lang``, ``name``, ``slug``, ``position``) files carry what article files cannot,
+so that an export imports back to the same database.
+
+A file owns its language version: a translated field it leaves out is emptied. Fields shared by every language
+(status, published_at, source_language, section, authors, cover, views) are changed only by files that give them,
+and files of one run must agree on them. A run validates every file first (keeping only small metadata, so
+thousands of files fit in little memory), then reads them again to write them in one transaction.
+
+``reading`` turns a file into front matter and body, ``checking`` validates the fields of each file and the files
+of a run against one another and the database, ``writing`` writes them through the models.
+"""
+
+from .checking import ARTICLE, AUTHOR, SECTION, SourceFile, read_source_file
+from .reading import ImportProblem, SourceError
+from .writing import (
+    CREATED,
+    IMPORTERS,
+    UNCHANGED,
+    UPDATED,
+    ImportReport,
+    ImportRun,
+    article_import_file,
+    articles_import,
+    author_import_file,
+    section_import_file,
+)
+
+__all__ = [
+    "ARTICLE", "AUTHOR", "CREATED", "IMPORTERS", "SECTION", "UNCHANGED", "UPDATED",
+    "ImportProblem", "ImportReport", "ImportRun", "SourceError", "SourceFile",
+    "article_import_file", "articles_import", "author_import_file", "read_source_file", "section_import_file",
+]

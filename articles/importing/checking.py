@@ -1,0 +1,360 @@
+"""Check what the files of an import say: each field of one file, then the files of a run against one another
+and against the database (keys, slugs, versions given twice, shared fields that disagree).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from modeltranslation.utils import build_localized_fieldname
+from PIL import Image
+
+from ..conf import conf
+from ..markdown import MarkdownRejected, render_markdown
+from ..models import Article, Author, Section
+from .reading import ImportProblem, SourceError, decode_source, parse_front_matter, split_front_matter
+
+TIMESTAMP_EXAMPLE = "2025-03-14T09:30:00+05:00"
+ARTICLE, AUTHOR, SECTION = "article", "author", "section"
+# Sections and authors first, so that article files find them; within a kind, files that claim a slug
+# explicitly come before those whose slug is made from the title and must step around the claimed ones; then an
+# article's file in its source_language comes before its translations, which are recorded as translated from the
+# source text as it is when they are saved (translation_status.py): written first, they would count as outdated.
+WRITE_ORDER = (SECTION, AUTHOR, ARTICLE)
+# Fields every language version of one object shares; the files of a run must not disagree on them.
+SHARED_FIELDS = {
+    ARTICLE: ("status", "published_at", "source_language", "views", "cover", "section_key", "author_key"),
+    AUTHOR: ("slug", "photo"),
+    SECTION: ("position",),
+}
+
+
+class FieldError(ValueError):
+    pass
+
+
+@dataclass
+class SourceFile:
+    """One validated file. ``fields`` holds the cleaned values of the fields it gives, besides type/key/lang."""
+
+    path: Path
+    kind: str
+    key: str
+    language: str
+    fields: dict[str, Any]
+    lines: dict[str, int]
+    body: str
+    body_line: int
+
+    def problem(self, field_name: str, message: str) -> ImportProblem:
+        return ImportProblem(self.path, self.lines.get(field_name, 1), field_name, message)
+
+
+# --- Validating one file ----------------------------------------------------------------------------------
+
+
+def as_text(value: Any, node: yaml.Node) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(node, yaml.ScalarNode):
+        # `title: 1984` or `name: Yes`: the words as written, not the number or boolean YAML reads in them.
+        return node.value
+    raise FieldError("must be text, not a list or a mapping")
+
+
+def model_field(model: type[models.Model], name: str, language: str) -> models.Field:
+    try:
+        return model._meta.get_field(build_localized_fieldname(name, language))
+    except FieldDoesNotExist:
+        return model._meta.get_field(name)
+
+
+def validated(model: type[models.Model], name: str, language: str, value: str) -> str:
+    try:
+        model_field(model, name, language).run_validators(value)
+    except ValidationError as error:
+        raise FieldError(" ".join(error.messages)) from None
+    return value
+
+
+def text_of(model: type[models.Model], name: str) -> Callable:
+    return lambda value, node, source: validated(model, name, source.language, as_text(value, node))
+
+
+def texts_of(model: type[models.Model], name: str, strip: bool = False) -> Callable:
+    def clean(value, node, source):
+        items = zip(value, node.value, strict=True) if isinstance(node, yaml.SequenceNode) else [(value, node)]
+        texts = [as_text(item, item_node) for item, item_node in items]
+        return [validated(model, name, source.language, text.strip() if strip else text) for text in texts]
+    return clean
+
+
+def key_of(model: type[models.Model]) -> Callable:
+    # Stripped like Model.save() strips keys, so the file's key is the stored one.
+    return lambda value, node, source: validated(model, "key", source.language, as_text(value, node).strip())
+
+
+def clean_kind(value, node, source) -> str:
+    kind = as_text(value, node)
+    if kind not in WRITE_ORDER:
+        raise FieldError(f"must be one of {', '.join(WRITE_ORDER)}")
+    return kind
+
+
+def clean_language(value, node, source) -> str:
+    language = as_text(value, node)
+    if language not in conf.ARTICLES_LANGUAGES:
+        raise FieldError(f"unknown language {language!r}; expected one of {', '.join(conf.ARTICLES_LANGUAGES)}")
+    return language
+
+
+def clean_timestamp(value, node, source) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise FieldError(f"is not an ISO 8601 date and time, e.g. {TIMESTAMP_EXAMPLE}") from None
+    if not isinstance(value, datetime):
+        if isinstance(value, date):
+            raise FieldError(f"needs a time and a time zone, e.g. {value.isoformat()}T09:30:00+05:00")
+        raise FieldError(f"is not an ISO 8601 date and time, e.g. {TIMESTAMP_EXAMPLE}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise FieldError("has no time zone; add one, e.g. +05:00 or Z")
+    return value
+
+
+def clean_status(value, node, source) -> str:
+    status = as_text(value, node)
+    if status not in Article.Status.values:
+        raise FieldError(f"must be one of {', '.join(Article.Status.values)}")
+    return status
+
+
+def clean_count(value, node, source) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FieldError("must be a whole number, 0 or more")
+    return value
+
+
+def clean_image_path(value, node, source) -> Path:
+    image = source.path.parent / as_text(value, node)
+    if not image.is_file():
+        raise FieldError(f"no such file: {image}")
+    try:
+        with Image.open(image) as opened:
+            opened.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise FieldError(f"{image} is not an image") from None
+    return image.resolve()
+
+
+FIELDS = {
+    ARTICLE: {
+        "title": text_of(Article, "title"),
+        "slug": text_of(Article, "slug"),
+        "lead": text_of(Article, "lead"),
+        "author": texts_of(Author, "name"),
+        "author_key": texts_of(Author, "key", strip=True),
+        "section": text_of(Section, "name"),
+        "section_key": key_of(Section),
+        "published_at": clean_timestamp,
+        "status": clean_status,
+        "source_language": clean_language,
+        "views": clean_count,
+        "cover": clean_image_path,
+        "cover_alt": text_of(Article, "cover_alt"),
+        "cover_caption": text_of(Article, "cover_caption"),
+    },
+    AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
+    SECTION: {"name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": clean_count},
+}
+MODELS = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
+
+
+def clean_fields(source: SourceFile, values: dict[str, tuple[Any, yaml.Node]]) -> list[ImportProblem]:
+    """Fill ``source`` from the parsed ``values``; return the problems found."""
+    problems = []
+
+    def clean(name: str, cleaner: Callable) -> Any:
+        value, node = values.pop(name)
+        try:
+            return cleaner(value, node, source)
+        except FieldError as error:
+            problems.append(source.problem(name, str(error)))
+
+    if "type" in values:
+        source.kind = clean("type", clean_kind) or ARTICLE
+    required = ("key", "lang", "title") if source.kind == ARTICLE else ("key", "lang")
+    for name in required:
+        value = values.get(name, (None, None))[0]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            values.pop(name, None)
+            problems.append(source.problem(name, "is required"))
+    source.language = clean("lang", clean_language) if "lang" in values else None
+    if source.language is None:  # the checks below depend on the language
+        return problems
+    source.key = clean("key", key_of(MODELS[source.kind])) if "key" in values else ""
+    for name in list(values):
+        if name in FIELDS[source.kind]:
+            if (cleaned := clean(name, FIELDS[source.kind][name])) is not None:
+                source.fields[name] = cleaned
+        else:
+            values.pop(name)
+            known = ", ".join(["type", "key", "lang", *FIELDS[source.kind]])
+            problems.append(source.problem(name, f"unknown field; a {source.kind} file may have {known}"))
+    return problems
+
+
+def check_authors(source: SourceFile) -> list[ImportProblem]:
+    names, keys = source.fields.get("author"), source.fields.get("author_key")
+    if names is not None and keys is not None and len(names) != len(keys):
+        return [source.problem(
+            "author_key", f"gives {len(keys)} keys for {len(names)} authors; they pair by position"
+        )]
+    pairs = author_pairs(source.fields)
+    if any(not name.strip() and not key for name, key in pairs):
+        return [source.problem("author", "an author needs a name or an author_key")]
+    identities = [("key", key) if key else ("name", name) for name, key in pairs]
+    if len(set(identities)) != len(identities):
+        return [source.problem("author", "lists the same author twice")]
+    return []
+
+
+def read_source_file(path: Path, *, check_body: bool = True) -> SourceFile:
+    """Read and validate one file; raise ``SourceError`` listing every problem found in it.
+
+    ``check_body`` renders the body to find what the Markdown renderer refuses; the writing pass leaves that to
+    ``Model.save()``, which renders it anyway.
+    """
+    yaml_text, body, body_line = split_front_matter(path, decode_source(path))
+    values, lines = parse_front_matter(path, yaml_text)
+    source = SourceFile(path, ARTICLE, "", "", {}, lines, body, body_line)
+    problems = clean_fields(source, values)
+    if source.language is not None:
+        problems += check_authors(source)
+        if source.kind == SECTION and body:
+            problems.append(ImportProblem(path, body_line, "body", "a section file has no body"))
+        elif check_body:
+            try:
+                render_markdown(body, source.language)
+            except MarkdownRejected as rejected:
+                problems.append(ImportProblem(path, body_line, "body", str(rejected)))
+    if problems:
+        raise SourceError(problems)
+    return source
+
+
+def author_pairs(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (name, key) of each author a file lists; either may be empty."""
+    return list(zip_longest(fields.get("author") or [], fields.get("author_key") or [], fillvalue=""))
+
+
+# --- Checks across the files of a run ---------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What a run needs to remember of each valid file: small metadata only, never a body."""
+
+    # path → (kind, claims a slug, key, language)
+    files: dict[Path, tuple[str, bool, str, str]] = field(default_factory=dict)
+    versions: dict[tuple[str, str, str], Path] = field(default_factory=dict)
+    slugs: dict[tuple[str, str, str], tuple[str, ImportProblem]] = field(default_factory=dict)
+    shared: dict[tuple[str, str, str], tuple[Any, Path]] = field(default_factory=dict)
+    named_keys: set[tuple[str, str]] = field(default_factory=set)
+    bare_keys: list[tuple[str, str, ImportProblem]] = field(default_factory=list)
+
+    def add(self, source: SourceFile) -> list[ImportProblem]:
+        """Register a valid file; return its conflicts with the files registered before (then it is left out)."""
+        problems = []
+        version = (source.kind, source.key, source.language)
+        if version in self.versions:
+            problems.append(source.problem(
+                "key", f"{self.versions[version]} already gives {source.key!r} in {source.language}"
+            ))
+        slug = source.fields.get("slug")
+        slug_language = "" if source.kind == AUTHOR else source.language
+        owner = self.slugs.get((source.kind, slug_language, slug)) if slug else None
+        if owner and owner[0] != source.key:
+            problems.append(source.problem(
+                "slug", f"{slug!r} is already the slug of {owner[0]!r} in {owner[1].path}"
+            ))
+        for name in SHARED_FIELDS[source.kind]:
+            earlier = self.shared.get((source.kind, source.key, name))
+            if name in source.fields and earlier and earlier[0] != source.fields[name]:
+                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {earlier[0]}"))
+        if problems:
+            return problems
+        self.files[source.path] = (source.kind, bool(slug), source.key, source.language)
+        self.versions[version] = source.path
+        if slug:
+            self.slugs[(source.kind, slug_language, slug)] = (source.key, source.problem("slug", ""))
+        for name in SHARED_FIELDS[source.kind]:
+            if name in source.fields:
+                self.shared.setdefault((source.kind, source.key, name), (source.fields[name], source.path))
+        if source.kind != ARTICLE:
+            self.named_keys.add((source.kind, source.key))
+            return []
+        for name, key in author_pairs(source.fields):
+            if key and name.strip():
+                self.named_keys.add((AUTHOR, key))
+            elif key:
+                self.bare_keys.append((AUTHOR, key, source.problem("author_key", "")))
+        if section_key := source.fields.get("section_key"):
+            if source.fields.get("section", "").strip():
+                self.named_keys.add((SECTION, section_key))
+            else:
+                self.bare_keys.append((SECTION, section_key, source.problem("section_key", "")))
+        return []
+
+    def check_database(self) -> list[ImportProblem]:
+        """Find slugs other objects hold in the database and keys that neither the run nor the database knows.
+
+        The files with problems are left out of the run.
+        """
+        problems = []
+        claims = {}
+        for (kind, language, slug), claim in self.slugs.items():
+            claims.setdefault((kind, language), {})[slug] = claim
+        for (kind, language), slugs in claims.items():
+            slug_field = "slug" if kind == AUTHOR else build_localized_fieldname("slug", language)
+            names = list(slugs)
+            holders = [
+                holder for start in range(0, len(names), 500)  # within any database's limit of query parameters
+                for holder in MODELS[kind]._base_manager.filter(**{f"{slug_field}__in": names[start:start + 500]})
+                .values_list(slug_field, "key", "pk")
+            ]
+            for slug, holder_key, holder_pk in holders:
+                key, where = slugs[slug]
+                if holder_key != key:
+                    holder = holder_key or f"pk {holder_pk}"
+                    problems.append(ImportProblem(
+                        where.path, where.line, "slug",
+                        f"{slug!r} is already the slug of another {kind} in the database ({holder})",
+                    ))
+        for kind, key, where in self.bare_keys:
+            known = (kind, key) in self.named_keys or MODELS[kind]._base_manager.filter(key=key).exists()
+            if not known:
+                message = f"no {kind} has the key {key!r}; give its name too, to create it"
+                problems.append(ImportProblem(where.path, where.line, where.field, message))
+        for problem in problems:
+            self.files.pop(problem.path, None)
+        return problems
+
+    def write_order(self) -> list[Path]:
+        def position(path: Path) -> tuple:
+            kind, claims_slug, key, language = self.files[path]
+            source_language = self.shared.get((kind, key, "source_language"), (None,))[0]
+            return WRITE_ORDER.index(kind), not claims_slug, language != source_language, path
+
+        return sorted(self.files, key=position)

@@ -1,0 +1,122 @@
+"""Read the files of an import: find them, decode them and split them into front matter and body.
+
+Nothing here knows the models: every problem is reported with the file, line and field it is about.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}"
+
+
+class SourceError(Exception):
+    """A file that cannot be imported, with everything wrong with it."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
+    """Return the YAML text, the body and the body's first line number."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SourceError([ImportProblem(
+            path, 1, "front matter", "the file must start with a '---' line, then the fields, then another '---' line"
+        )])
+    closing = next((index for index, line in enumerate(lines) if index and line.rstrip() in ("---", "...")), None)
+    if closing is None:
+        raise SourceError([ImportProblem(path, 1, "front matter", "no closing '---' line after the fields")])
+    start = closing + 1  # blank lines between the fields and the body are not part of the body
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return "\n".join(lines[1:closing]), "\n".join(lines[start:]).rstrip(), start + 1
+
+
+def parse_front_matter(path: Path, text: str) -> tuple[dict[str, tuple[Any, yaml.Node]], dict[str, int]]:
+    """Return each field's value and node, and each field's line in the file (the YAML starts on line 2)."""
+    loader = YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            line = node.start_mark.line + 2 if node is not None else 1
+            raise SourceError([ImportProblem(path, line, "front matter", "must be a mapping of fields")])
+        values, lines, problems = {}, {}, []
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 2
+            name = loader.construct_object(key_node, deep=True)
+            if not isinstance(name, str) or name in values:
+                message = "field names must be text" if not isinstance(name, str) else "is given twice"
+                problems.append(ImportProblem(path, line, str(name), message))
+                continue
+            lines[name] = line
+            try:
+                values[name] = (loader.construct_object(value_node, deep=True), value_node)
+            except (ValueError, OverflowError) as error:  # e.g. a timestamp with month 13
+                problems.append(ImportProblem(path, line, name, str(error)))
+        if problems:
+            raise SourceError(problems)
+        return values, lines
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if isinstance(error, yaml.reader.ReaderError):  # a control character: it knows its offset only
+            line = text.count("\n", 0, error.position) + 2
+            message = error.reason
+        else:
+            line = mark.line + 2 if mark is not None else 1
+            message = getattr(error, "problem", None) or str(error)
+        raise SourceError([ImportProblem(path, line, "front matter", f"invalid YAML: {message}")]) from None
+    finally:
+        loader.dispose()
+
+
+def decode_source(path: Path) -> str:
+    data = path.read_bytes()
+    if (offset := data.find(b"\0")) >= 0:
+        raise SourceError([ImportProblem(
+            path, line_of_offset(data, offset), "file", f"contains a NUL byte (at byte {offset}); is it a text file?"
+        )])
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise SourceError([ImportProblem(
+            path, line_of_offset(data, error.start), "file",
+            f"is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+        )]) from None
+
+
+def find_source_files(paths: Iterable[Path]) -> Iterator[Path | ImportProblem]:
+    """Yield each file given and each ``*.md`` under each folder given, sorted; a missing path as a problem."""
+    seen = set()
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(candidate for candidate in path.rglob("*.md") if candidate.is_file())
+        elif path.is_file():
+            found = [path]
+        else:
+            yield ImportProblem(path, None, "file", "no such file or folder")
+            continue
+        for candidate in found:
+            if (resolved := candidate.resolve()) not in seen:
+                seen.add(resolved)
+                yield candidate

@@ -1,0 +1,259 @@
+"""Write the checked files through the models, in one transaction: the services behind ``import_articles``."""
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import DatabaseError, models, transaction
+from modeltranslation.utils import build_localized_fieldname
+
+from ..conf import conf
+from ..markdown import MarkdownRejected
+from ..models import Article, Author, Byline, Section
+from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
+from .reading import ImportProblem, SourceError, find_source_files
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class ImportRun:
+    """State of one writing pass: the authors and sections found so far, and the media files it stored."""
+
+    dry_run: bool = False
+    authors: dict[str, Author] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
+    stored_files: list[tuple[Any, str]] = field(default_factory=list)  # (storage, name), removed on rollback
+
+
+def model_state(instance: models.Model) -> dict[str, Any]:
+    return {model_field.attname: getattr(instance, model_field.attname)
+            for model_field in instance._meta.concrete_fields}
+
+
+def set_translated(instance: models.Model, name: str, language: str, value: str) -> None:
+    """Set one language's value; an empty value never replaces an empty one (NULL stays NULL)."""
+    column = build_localized_fieldname(name, language)
+    if value or getattr(instance, column):
+        setattr(instance, column, value)
+
+
+def file_digest(opened) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: opened.read(1 << 16), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, run: ImportRun) -> bool:
+    """Store ``source`` in ``field_file`` unless it holds the same bytes already; return whether it changed."""
+    if field_file:
+        try:
+            if field_file.storage.size(field_file.name) == source.stat().st_size:
+                with field_file.storage.open(field_file.name, "rb") as stored, source.open("rb") as new:
+                    if file_digest(stored) == file_digest(new):
+                        return False
+        except OSError:
+            pass  # the stored file is gone: store it again
+    if not run.dry_run:
+        with source.open("rb") as new:
+            field_file.save(source.name, File(new), save=False)
+        run.stored_files.append((field_file.storage, field_file.name))
+    return True
+
+
+def find_or_create(model, cache: dict, *, key: str | None, name: str, language: str, source: SourceFile,
+                   field_name: str):
+    """Find an author or section by key, else by its name in ``language``, else create it; set that name."""
+    name_field = build_localized_fieldname("name", language)
+    instance = cache.get(key) if key else None
+    if instance is None and key:
+        instance = model.objects.filter(key=key).first()
+    if instance is None and name.strip():
+        # By name only among those without a key: a keyed one with the same name is someone else.
+        candidates = model.objects.filter(**{name_field: name})
+        instance = (candidates.filter(key__isnull=True) if key else candidates).order_by("pk").first()
+    if instance is None:
+        if not name.strip():
+            message = f"no {model._meta.model_name} has the key {key!r}"
+            raise SourceError([source.problem(field_name, message)])
+        instance = model(key=key)
+    before = None if instance._state.adding else model_state(instance)
+    if key and not instance.key:
+        instance.key = key
+    if name.strip():
+        setattr(instance, name_field, name)
+    if before is None or model_state(instance) != before:
+        instance.save()
+    if instance.key:
+        cache[instance.key] = instance
+    return instance
+
+
+def section_import_file(*, source: SourceFile, run: ImportRun) -> str:
+    """Create or update one language version of a section from a ``type: section`` file."""
+    section = run.sections.get(source.key) or Section.objects.filter(key=source.key).first()
+    section = section or Section(key=source.key)
+    return profile_import(section, source, run, {"position": source.fields.get("position")})
+
+
+def author_import_file(*, source: SourceFile, run: ImportRun) -> str:
+    """Create or update one language version of an author from a ``type: author`` file (the body is the bio)."""
+    author = run.authors.get(source.key) or Author.objects.filter(key=source.key).first()
+    author = author or Author(key=source.key)
+    set_translated(author, "bio", source.language, source.body)
+    return profile_import(author, source, run, {"slug": source.fields.get("slug")})
+
+
+def profile_import(instance: Author | Section, source: SourceFile, run: ImportRun, shared: dict) -> str:
+    creating = instance._state.adding
+    had_language = not creating and bool(instance.translated("name", source.language))
+    before = model_state(instance)
+    set_translated(instance, "name", source.language, source.fields.get("name", ""))
+    if isinstance(instance, Section) and source.fields.get("slug"):
+        setattr(instance, build_localized_fieldname("slug", source.language), source.fields["slug"])
+    for name, value in shared.items():
+        if value is not None and value != "":
+            setattr(instance, name, value)
+    changed = "photo" in source.fields and stored_file_update(instance.photo, source.fields["photo"], run)
+    (run.authors if isinstance(instance, Author) else run.sections)[source.key] = instance
+    if not (creating or changed or model_state(instance) != before):
+        return UNCHANGED
+    instance.save()
+    return UPDATED if had_language else CREATED
+
+
+def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
+    """Create or update one language version of an article; return ``created``, ``updated`` or ``unchanged``.
+
+    Nothing is saved when the file matches what is stored, so ``updated_at`` keeps its value. ``views`` sets the
+    view count only when the article is created; later the counter belongs to the site.
+    """
+    language, fields = source.language, source.fields
+    article = Article.objects.filter(key=source.key).first() or Article(key=source.key)
+    creating = article._state.adding
+    had_language = not creating and bool(article.translated("title", language))
+    before = model_state(article)
+    for name in ("title", "lead", "cover_alt", "cover_caption"):
+        set_translated(article, name, language, fields.get(name, ""))
+    set_translated(article, "body", language, source.body)
+    if fields.get("slug"):
+        setattr(article, build_localized_fieldname("slug", language), fields["slug"])
+    for name in ("status", "published_at", "source_language"):
+        if name in fields:
+            setattr(article, name, fields[name])
+    if creating and "views" in fields:
+        article.view_count = fields["views"]
+    if "section" in fields or "section_key" in fields:
+        article.section = find_or_create(
+            Section, run.sections, key=fields.get("section_key"), name=fields.get("section", ""),
+            language=language, source=source, field_name="section_key",
+        )
+    changed = "cover" in fields and stored_file_update(article.cover, fields["cover"], run)
+    author_ids = None
+    if "author" in fields or "author_key" in fields:
+        author_ids = [
+            find_or_create(Author, run.authors, key=key or None, name=name, language=language, source=source,
+                           field_name="author_key").pk
+            for name, key in author_pairs(fields)
+        ]
+        if len(set(author_ids)) != len(author_ids):
+            raise SourceError([source.problem("author", "lists the same author twice")])
+        bylines = [] if creating else article.bylines.order_by("position", "pk").values_list("author", flat=True)
+        changed = changed or author_ids != list(bylines)
+    if not (creating or changed or model_state(article) != before):
+        return UNCHANGED
+    article.save()
+    if author_ids is not None:
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=article, author_id=author_id, position=position)
+            for position, author_id in enumerate(author_ids)
+        )
+    return UPDATED if had_language else CREATED
+
+
+IMPORTERS = {ARTICLE: article_import_file, AUTHOR: author_import_file, SECTION: section_import_file}
+
+
+# --- A run ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    continue_on_error: bool = False
+    outcomes: Counter = field(default_factory=Counter)  # (kind, language, outcome) → number of files
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = ["Dry run: nothing was written."] if self.dry_run else []
+        for kind in (ARTICLE, AUTHOR, SECTION):
+            for language in conf.ARTICLES_LANGUAGES:
+                created, updated, unchanged = (self.outcomes[(kind, language, outcome)]
+                                               for outcome in (CREATED, UPDATED, UNCHANGED))
+                if created or updated or unchanged:
+                    lines.append(f"{kind.capitalize()}s in {language}: {created} created, {updated} updated, "
+                                 f"{unchanged} unchanged")
+        return lines
+
+    def failure_message(self) -> str:
+        failed = len({problem.path for problem in self.problems})
+        outcome = "the other files were imported" if self.continue_on_error else "nothing was imported"
+        summary = f"{failed} file{'' if failed == 1 else 's'} failed; {outcome}."
+        return "\n".join([*map(str, self.problems), summary])
+
+
+class RunAborted(Exception):
+    pass
+
+
+def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on_error: bool = False) -> ImportReport:
+    """Validate every file, then write them all in one transaction; return what happened to each language.
+
+    With a problem anywhere nothing is written, unless ``continue_on_error``, which writes the valid files
+    (each in its own savepoint) and reports the others. ``dry_run`` does all of it and rolls back.
+    """
+    report = ImportReport(dry_run=dry_run, continue_on_error=continue_on_error)
+    plan = ImportPlan()
+    for found in find_source_files(paths):
+        if isinstance(found, ImportProblem):
+            report.problems.append(found)
+            continue
+        try:
+            report.problems.extend(plan.add(read_source_file(found)))
+        except SourceError as error:
+            report.problems.extend(error.problems)
+    report.problems.extend(plan.check_database())
+    if report.problems and not continue_on_error:
+        return report
+    run = ImportRun(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            for path in plan.write_order():
+                try:
+                    with transaction.atomic(savepoint=continue_on_error):
+                        source = read_source_file(path, check_body=False)
+                        outcome = IMPORTERS[source.kind](source=source, run=run)
+                except (SourceError, MarkdownRejected, DatabaseError) as error:
+                    report.problems.extend(getattr(error, "problems", None) or [
+                        ImportProblem(path, None, "body" if isinstance(error, MarkdownRejected) else "database",
+                                      str(error))
+                    ])
+                    run.authors.clear()  # the savepoint's rollback may have undone what the caches hold
+                    run.sections.clear()
+                    if not continue_on_error:
+                        raise RunAborted from error
+                else:
+                    report.outcomes[(source.kind, source.language, outcome)] += 1
+            if dry_run:
+                transaction.set_rollback(True)
+    except RunAborted:
+        report.outcomes.clear()
+        for storage, name in run.stored_files:
+            storage.delete(name)
+    return report
