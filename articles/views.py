@@ -87,14 +87,19 @@ def most_read_context(language: str, generation: int | None = None) -> dict:
     }
 
 
-class ArticleListView(PageMixin, ListView):
-    """The front page: published articles available in this language, newest first."""
+class ArticleListPage(PageMixin, ListView):
+    """A page listing articles, ``ARTICLES_PER_PAGE`` at a time (``?page=N``; out of range → 404)."""
 
-    template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset) -> int:
         return conf.ARTICLES_PER_PAGE
+
+
+class ArticleListView(ArticleListPage):
+    """The front page: published articles available in this language, newest first."""
+
+    template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return public_articles(get_language())
@@ -103,14 +108,10 @@ class ArticleListView(PageMixin, ListView):
         return super().get_context_data(**most_read_context(get_language()), **kwargs)
 
 
-class AuthorDetailView(PageMixin, ListView):
+class AuthorDetailView(ArticleListPage):
     """An author's page: their biography and their articles available in this language."""
 
     template_name = "articles/author_detail.html"
-    context_object_name = "articles"
-
-    def get_paginate_by(self, queryset) -> int:
-        return conf.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -120,14 +121,10 @@ class AuthorDetailView(PageMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SectionDetailView(PageMixin, ListView):
+class SectionDetailView(ArticleListPage):
     """A section's page, at the section's slug in this language; another language's slug redirects here."""
 
     template_name = "articles/section_detail.html"
-    context_object_name = "articles"
-
-    def get_paginate_by(self, queryset) -> int:
-        return conf.ARTICLES_PER_PAGE
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
