@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
+from .markdown_messages import REJECTION_MESSAGES, rejection_params
 from .slugs import slug_from_title
 from .translation_status import language_choices, record_translation_sources
 
@@ -105,13 +106,18 @@ def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
 
 
 def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
-    """Turn a body the renderer refuses (too long, nested too deep) into a form error on that language's field."""
+    """Turn a body the renderer refuses (too long, nested too deep) into a form error on that language's field.
+
+    The error is worded in the language of whoever reads it, not the English of ``MarkdownRejected``.
+    """
     errors = {}
-    for code in conf.ARTICLES_LANGUAGES:
+    for language in conf.ARTICLES_LANGUAGES:
         try:
-            render_markdown(instance.translated(field_name, code) or "", code)
+            render_markdown(instance.translated(field_name, language) or "", language)
         except MarkdownRejected as rejected:
-            errors[build_localized_fieldname(field_name, code)] = str(rejected)
+            errors[build_localized_fieldname(field_name, language)] = ValidationError(
+                REJECTION_MESSAGES[rejected.code], code=rejected.code, params=rejection_params(rejected)
+            )
     if errors:
         raise ValidationError(errors)
 

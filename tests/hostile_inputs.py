@@ -3,7 +3,23 @@
 ``HOSTILE_INPUTS`` try to get script into the page: raw HTML, dangerous URL schemes in every Markdown spelling,
 encoded and split schemes, mutation-XSS shapes and payloads hidden in footnotes, abbreviations and tables.
 ``PATHOLOGICAL_INPUTS`` try to make the renderer hang: each must be refused or rendered quickly.
+``OVER_THE_LIMIT_INPUTS`` are just past one limit each, keyed by the code of the refusal they must get.
 """
+
+from articles.markdown import (
+    MAX_ABBREVIATION_USES,
+    MAX_ABBREVIATIONS,
+    MAX_BREAKS_WITHOUT_BLANK_LINE,
+    MAX_FOOTNOTES,
+    MAX_LINES,
+    MAX_MARKUP,
+    MAX_MARKUP_PER_PARAGRAPH,
+    MAX_NESTING,
+    MAX_SOURCE_CHARS,
+    MAX_TABLE_CELLS,
+    MAX_UNCLOSED_BRACKETS,
+    MAX_UNCLOSED_FENCES,
+)
 
 HOSTILE_INPUTS: dict[str, str] = {
     # Raw HTML: escaped by the renderer, and removed by the sanitiser if it ever got through.
@@ -160,4 +176,26 @@ PATHOLOGICAL_INPUTS: dict[str, str] = {
     "many quotes for the typographer": '"' * 90_000,
     "many dashes and dots for the typographer": "a -- b ... " * 9_000,
     "text just over the length limit": "x" * 100_001,
+}
+
+# Every limit but the RecursionError one, which no input reaches once the other limits hold. Where the refusal
+# names a line, the body starts with a paragraph so that the line is not the first.
+OVER_THE_LIMIT_INPUTS: dict[str, str] = {
+    "too_long": "x" * (MAX_SOURCE_CHARS + 1),
+    "too_many_lines": "x\n" * (MAX_LINES + 1),
+    "too_deep": "Intro.\n\n" + "> " * (MAX_NESTING + 1) + "deep",
+    "brackets_too_deep": "Intro.\n\n" + "[" * (MAX_NESTING + 1) + "x" + "]" * (MAX_NESTING + 1),
+    "too_many_unclosed_brackets": "Intro.\n\n" + "[a](" * (MAX_UNCLOSED_BRACKETS + 1),
+    # Paragraphs as full of formatting as a paragraph may be, one more of them than the text may hold.
+    "too_much_markup": (
+        ("*a* " * (MAX_MARKUP_PER_PARAGRAPH // 2) + "\n\n") * (MAX_MARKUP // MAX_MARKUP_PER_PARAGRAPH + 1)
+    ),
+    "too_much_markup_in_paragraph": "Intro.\n\n" + "*" * (MAX_MARKUP_PER_PARAGRAPH + 1),
+    "too_many_breaks": "Intro.\n\n" + "# a\n" * (MAX_BREAKS_WITHOUT_BLANK_LINE + 1),
+    "too_many_unclosed_fences": "Intro.\n\n" + "```python\n" * (MAX_UNCLOSED_FENCES + 1),
+    "too_many_table_cells": "a|b\n-|-\n" + "c|d\n" * (MAX_TABLE_CELLS // 2),
+    "too_many_footnote_references": "Claim" + "[^1]" * (MAX_FOOTNOTES + 1) + "\n\n[^1]: Source.",
+    "too_many_footnote_definitions": "".join(f"[^{n}]: Source.\n\n" for n in range(MAX_FOOTNOTES + 1)),
+    "too_many_abbreviations": "".join(f"*[A{n}]: Term.\n\n" for n in range(MAX_ABBREVIATIONS + 1)),
+    "too_many_abbreviation_uses": "*[UN]: United Nations\n\n" + "UN " * MAX_ABBREVIATION_USES,
 }

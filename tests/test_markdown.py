@@ -11,15 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import markdown as renderer
 from articles.markdown import (
     MAX_NESTING,
     MAX_SOURCE_CHARS,
+    REJECTION_CODES,
     MarkdownRejected,
     render_markdown,
+    rendering,
     sanitize_html,
 )
-from tests.hostile_inputs import HOSTILE_INPUTS, PATHOLOGICAL_INPUTS
+from tests.hostile_inputs import HOSTILE_INPUTS, OVER_THE_LIMIT_INPUTS, PATHOLOGICAL_INPUTS
 
 LANGUAGES = ("en", "ru", "kk")
 NBSP = "\u00a0"
@@ -406,9 +407,34 @@ def test_recursion_error_becomes_a_refusal(monkeypatch):
         def convert(self, text):
             raise RecursionError
 
-    monkeypatch.setattr(renderer, "_converter", lambda language: Bottomless())
-    with pytest.raises(MarkdownRejected, match="nested too deeply"):
+    monkeypatch.setattr(rendering, "_converter", lambda language: Bottomless())
+    with pytest.raises(MarkdownRejected, match="nested too deeply") as rejected:
         render_markdown("text", "en")
+    assert (rejected.value.code, rejected.value.params) == ("too_deep_to_render", {"limit": MAX_NESTING})
+
+
+@pytest.mark.parametrize(("code", "text"), OVER_THE_LIMIT_INPUTS.items(), ids=OVER_THE_LIMIT_INPUTS.keys())
+def test_each_limit_is_refused_with_its_own_code_and_numbers(code, text):
+    with pytest.raises(MarkdownRejected) as rejected:
+        render_markdown(text, "en")
+    assert rejected.value.code == code
+    params = rejected.value.params
+    assert set(params) <= {"length", "count", "depth", "limit", "line", "first_line", "last_line"}
+    assert all(params[measured] > params["limit"] for measured in {"length", "count", "depth"} & set(params))
+    assert f"{params['limit']:,}" in str(rejected.value)
+
+
+def test_every_refusal_code_has_an_input_that_gets_it():
+    assert set(OVER_THE_LIMIT_INPUTS) | {"too_deep_to_render"} == REJECTION_CODES
+
+
+def test_a_refusal_names_the_measured_value_the_limit_and_the_line():
+    with pytest.raises(MarkdownRejected) as too_long:
+        render_markdown("x" * (MAX_SOURCE_CHARS + 1), "en")
+    assert too_long.value.params == {"length": MAX_SOURCE_CHARS + 1, "limit": MAX_SOURCE_CHARS}
+    with pytest.raises(MarkdownRejected) as too_deep:
+        render_markdown("Intro.\n\n" + "[" * (MAX_NESTING + 1) + "x" + "]" * (MAX_NESTING + 1), "en")
+    assert too_deep.value.params == {"line": 3, "depth": MAX_NESTING + 1, "limit": MAX_NESTING}
 
 
 @pytest.mark.parametrize("text", PATHOLOGICAL_INPUTS.values(), ids=PATHOLOGICAL_INPUTS.keys())

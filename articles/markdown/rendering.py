@@ -1,0 +1,70 @@
+"""The Markdown converter: Python-Markdown with the authors' extensions, raw HTML escaped, typography applied."""
+
+import markdown
+from markdown.extensions import Extension
+
+from .limits import MAX_NESTING, MarkdownRejected, check_limits
+from .sanitizing import replace_lone_surrogates, sanitize_html
+from .typography import Typography, TypographyTreeprocessor, typography_for
+
+RENDERER_VERSION = 1
+
+_BACKLINK_TITLES = {
+    "en": "Jump back to footnote %d in the text",
+    "ru": "Вернуться к сноске %d в тексте",
+    "kk": "Мәтіндегі %d-ескертпеге оралу",
+}
+
+
+def render_markdown(text: str, language: str) -> str:
+    """Return the body as sanitised HTML, '' for a blank body; raise ``MarkdownRejected`` past the limits."""
+    text = _normalise(text)
+    if not text.strip():
+        return ""
+    check_limits(text)
+    try:
+        html = _converter(language).convert(text)
+    except RecursionError as error:
+        raise MarkdownRejected("too_deep_to_render", limit=MAX_NESTING) from error
+    return sanitize_html(html)
+
+
+def _normalise(text: str) -> str:
+    # The line endings and tabs Python-Markdown works with, so that line numbers and widths agree.
+    text = replace_lone_surrogates(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+
+
+def _converter(language: str) -> markdown.Markdown:
+    # A new instance per call: Markdown objects keep state (references, footnotes) and are not thread-safe.
+    code = _language_code(language)
+    return markdown.Markdown(
+        extensions=[
+            "tables", "footnotes", "abbr", "fenced_code", "sane_lists", _NewsroomExtension(typography_for(code)),
+        ],
+        extension_configs={
+            "tables": {"use_align_attribute": True},  # not style="text-align: …", which is sanitised away
+            "footnotes": {"BACKLINK_TITLE": _BACKLINK_TITLES.get(code, _BACKLINK_TITLES["en"])},
+        },
+        output_format="html",
+    )
+
+
+def _language_code(language: str) -> str:
+    return language.lower().replace("_", "-").split("-")[0]
+
+
+class _NewsroomExtension(Extension):
+    """Escape raw HTML instead of parsing it, and set the text in the article's typography."""
+
+    def __init__(self, typography: Typography) -> None:
+        super().__init__()
+        self.typography = typography
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Without these two, HTML in the source is plain text, which the serialiser escapes.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.ESCAPED_CHARS.extend(['"', "'"])  # so that \" and \' write a straight quote
+        # After "abbr" (7), before "unescape" (0) turns \" back into a quote that must stay straight.
+        md.treeprocessors.register(TypographyTreeprocessor(md, self.typography), "newsroom_typography", 5)
