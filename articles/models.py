@@ -57,6 +57,15 @@ class TranslatedModel(models.Model):
     def in_language(self, language: str) -> Translation:
         return Translation(self, language)
 
+    def url_by_slug(self, view_name: str, language: str | None = None) -> str:
+        """The address of ``view_name`` at this object's slug in ``language`` (default: the active one), or in its
+        first language that has a slug."""
+        language = language or translation.get_language()
+        if not self.translated("slug", language):
+            language = next(code for code in conf.ARTICLES_LANGUAGES if self.translated("slug", code))
+        with translation.override(language):
+            return reverse(view_name, kwargs={"slug": self.translated("slug", language)})
+
     def first_translation(self, field_name: str, preferred: str | None = None) -> str:
         """The value in ``preferred`` (default: the active language), else in the first language that has one."""
         languages = [preferred or translation.get_language() or "", *conf.ARTICLES_LANGUAGES]
@@ -145,11 +154,7 @@ class Section(TranslatedModel):
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This section's page in ``language`` (default: the active one), else in its first language."""
-        language = language or translation.get_language()
-        if not self.translated("slug", language):
-            language = next(code for code in conf.ARTICLES_LANGUAGES if self.translated("slug", code))
-        with translation.override(language):
-            return reverse("articles:section_detail", kwargs={"slug": self.translated("slug", language)})
+        return self.url_by_slug("articles:section_detail", language)
 
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
@@ -319,18 +324,38 @@ class Article(TranslatedModel):
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
-        language = language or translation.get_language()
-        if not self.translated("slug", language):
-            language = next(code for code in conf.ARTICLES_LANGUAGES if self.translated("slug", code))
-        with translation.override(language):
-            return reverse("articles:article_detail", kwargs={"slug": self.translated("slug", language)})
+        return self.url_by_slug("articles:article_detail", language)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article.remember_rendered_bodies()
+        return article
+
+    def remember_rendered_bodies(self) -> None:
+        """Note which bodies ``body_html_<language>`` was rendered from, so a save re-renders only edited ones."""
+        loaded = self.__dict__
+        self._rendered_bodies = {
+            code: loaded[build_localized_fieldname("body", code)]
+            for code in conf.ARTICLES_LANGUAGES
+            if build_localized_fieldname("body", code) in loaded
+            and build_localized_fieldname("body_html", code) in loaded
+        } if self.body_html_version == RENDERER_VERSION else {}
 
     def render_body(self) -> None:
-        """Store each language's body as safe HTML, so requests never render Markdown."""
+        """Store each edited language's body as safe HTML, so requests never render Markdown.
+
+        A body unchanged since it was rendered by this ``RENDERER_VERSION`` keeps its HTML; ``render_articles``
+        re-renders everything when the renderer changes.
+        """
+        rendered = getattr(self, "_rendered_bodies", {})
         for code in conf.ARTICLES_LANGUAGES:
-            html_field = build_localized_fieldname("body_html", code)
-            setattr(self, html_field, render_markdown(self.translated("body", code) or "", code))
+            body = self.translated("body", code) or ""
+            if code in rendered and (rendered[code] or "") == body:
+                continue
+            setattr(self, build_localized_fieldname("body_html", code), render_markdown(body, code))
         self.body_html_version = RENDERER_VERSION
+        self.remember_rendered_bodies()
 
     def available_languages(self) -> list[str]:
         """The languages this article can be read in: those where every availability field is filled.

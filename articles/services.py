@@ -4,10 +4,13 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_changed
 from .counting.backends import view_counter
-from .models import Article
+from .conf import conf
+from .markdown import RENDERER_VERSION, render_markdown
+from .models import Article, Author
 
 
 def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) -> int:
@@ -43,3 +46,29 @@ def article_record_view(*, article_id: int, language: str, at: datetime | None =
     (never read-modify-write). Deciding whether a request is a reader's view is ``articles.counting.readers``'s job.
     """
     view_counter().record(article_id=article_id, language=language, day=timezone.localdate(at))
+
+
+def articles_render(*, everything: bool = False) -> int:
+    """Render stored bodies again: those made by an older ``RENDERER_VERSION``, or all with ``everything``.
+
+    Writes only the rendered HTML and its version (no ``updated_at``, no signals per row), one article at a
+    time so memory stays flat, then renews the page caches once. Returns how many articles were rendered.
+    """
+    articles = Article.objects.all() if everything else Article.objects.exclude(body_html_version=RENDERER_VERSION)
+    count = 0
+    for article in articles.iterator(chunk_size=200):
+        article._rendered_bodies = {}
+        article.render_body()
+        html_fields = [build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES]
+        Article.objects.filter(pk=article.pk).update(
+            body_html_version=RENDERER_VERSION, **{name: getattr(article, name) for name in html_fields}
+        )
+        count += 1
+    for author in Author.objects.all().iterator(chunk_size=200):
+        bios = {
+            build_localized_fieldname("bio_html", code): render_markdown(author.translated("bio", code) or "", code)
+            for code in conf.ARTICLES_LANGUAGES
+        }
+        Author.objects.filter(pk=author.pk).update(**bios)
+    content_changed()
+    return count

@@ -144,3 +144,35 @@ def test_every_kazakh_letter_has_a_latin_spelling_in_slugs(letter):
 
     slug = slug_from_title(f"x{letter}x", "kk")
     assert slug.isascii() and len(slug) == 3, slug
+
+
+def test_a_save_renders_only_the_bodies_that_changed(make_article, monkeypatch):
+    import articles.models
+
+    article = Article.objects.get(pk=make_article().pk)
+    rendered = []
+    real = articles.models.render_markdown
+    monkeypatch.setattr(articles.models, "render_markdown", lambda text, language: rendered.append(language)
+                        or real(text, language))
+    article.body_ru = "Новый *текст*."
+    article.save()
+    assert rendered == ["ru"]
+    assert "<em>текст</em>" in Article.objects.get(pk=article.pk).body_html_ru
+
+
+def test_render_articles_renders_what_an_older_renderer_made(make_article):
+    from django.core.management import call_command
+
+    from articles.markdown import RENDERER_VERSION
+
+    stale, current = make_article(body_en="*new*"), make_article(body_en="*kept*")
+    Article.objects.filter(pk=stale.pk).update(body_html_version=0, body_html_en="<p>old</p>")
+    Article.objects.filter(pk=current.pk).update(body_html_en="<p>hand-made</p>")
+    call_command("render_articles", verbosity=0)
+    stale.refresh_from_db()
+    current.refresh_from_db()
+    assert stale.body_html_version == RENDERER_VERSION and "<em>new</em>" in stale.body_html_en
+    assert current.body_html_en == "<p>hand-made</p>"
+    call_command("render_articles", "--all", verbosity=0)
+    current.refresh_from_db()
+    assert "<em>kept</em>" in current.body_html_en
