@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language, gettext
@@ -5,6 +7,14 @@ from django.utils.translation import get_language, gettext
 from .conf import conf
 from .models import Article
 from .views import public_articles
+
+
+# Characters XML 1.0 cannot carry at all; a title holding one would otherwise make the whole feed fail.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text or "")
 
 
 class LatestArticlesFeed(Feed):
@@ -25,10 +35,10 @@ class LatestArticlesFeed(Feed):
         return public_articles(get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE]
 
     def item_title(self, article: Article) -> str:
-        return article.title
+        return xml_text(article.title)
 
     def item_description(self, article: Article) -> str:
-        return article.lead
+        return xml_text(article.lead)
 
     def item_pubdate(self, article: Article):
         return article.published_at
@@ -37,7 +47,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article: Article) -> str:
-        return ", ".join(author.first_translation("name") for author in article.byline())
+        return xml_text(", ".join(author.first_translation("name") for author in article.byline()))
 
     def item_categories(self, article: Article) -> list[str]:
-        return [str(article.section)] if article.section else []
+        return [xml_text(str(article.section))] if article.section else []
