@@ -54,9 +54,13 @@ messages: setup
 check-messages: setup
 	$(PY) -m tests.catalogs
 
-# Article pages per second and p99 latency, counting every view, with each counter, next to a bare Django page
-# (bench/run.py). Uses wrk when installed (apt-get install -y wrk). BENCH_DATABASE_URL=postgres://… for PostgreSQL.
+# Markdown render time for a 10 KB article per language (bench/render.py); import speed and memory for 5,000
+# files (bench/import_articles.py, BENCH_IMPORT_FILES to change); article pages per second and p99 latency,
+# counting every view, with each counter, next to a bare Django page (bench/run.py; wrk when installed,
+# BENCH_DATABASE_URL=postgres://… for PostgreSQL).
 bench: setup
+	$(PY) bench/render.py
+	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}
 	$(PY) -m bench.run
 
 clean:
