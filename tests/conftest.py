@@ -119,3 +119,13 @@ def demo_pages(db) -> list[str]:
     missing_kazakh = Article.objects.published().exclude(pk__in=Article.objects.available_in("kk")).first()
     pages.append(f"/kk/articles/{missing_kazakh.slug_ru}/")
     return pages
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped.
+
+    Its thread holds a database connection; torn down after the database, PostgreSQL would refuse to drop a
+    database "being accessed by other users" and leave it behind.
+    """
+    return live_server
