@@ -191,6 +191,13 @@ LOGGING = {
 # --- Newsroom ---------------------------------------------------------------------------------------------
 
 ARTICLES_SITE_NAME = os.environ.get("ARTICLES_SITE_NAME", "Newsroom")
+# The Telegram channel article pages invite readers to: ARTICLES_TELEGRAM_RU=https://t.me/… per language, or
+# ARTICLES_TELEGRAM for one channel in every language. The invitation's text is translated in locale/.
+ARTICLES_TELEGRAM = {
+    code: {"url": url}
+    for code, _name in LANGUAGES
+    if (url := os.environ.get(f"ARTICLES_TELEGRAM_{code.upper()}") or os.environ.get("ARTICLES_TELEGRAM"))
+}
 # View counting (docs/counting.md): "db" writes each view at once; "redis" needs `manage.py flush_view_counts`
 # every minute or so. "beacon" counts through a request the page sends, for pages served from a cache.
 ARTICLES_VIEW_COUNTER = os.environ.get("ARTICLES_VIEW_COUNTER", "db")

@@ -240,3 +240,21 @@ def test_publication_date_is_written_in_the_pages_language(client, make_article,
     settings.TIME_ZONE = "Asia/Almaty"
     article = make_article(published_at=datetime(2016, 8, 5, 12, 0, tzinfo=UTC))
     assert expected in client.get(article.get_absolute_url(language)).content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Follow us on Telegram"),
+                                                ("ru", "Подписывайтесь на наш Telegram-канал"),
+                                                ("kk", "Telegram-арнамызға жазылыңыз")])
+def test_article_page_invites_readers_to_the_telegram_channel_of_its_language(
+    client, make_article, settings, language, text
+):
+    settings.ARTICLES_TELEGRAM = {"en": {"url": "https://t.me/newsroom_en"}, "ru": {"url": "https://t.me/newsroom_ru"},
+                                  "kk": {"url": "https://t.me/newsroom_kk", "text": "Біздің арнаға жазылыңыз"}}
+    html = client.get(make_article().get_absolute_url(language)).content.decode()
+    expected = "Біздің арнаға жазылыңыз" if language == "kk" else text
+    assert f'<a href="https://t.me/newsroom_{language}" rel="noopener">{expected}</a>' in html
+
+
+def test_no_telegram_invitation_without_a_channel(client, make_article, settings):
+    settings.ARTICLES_TELEGRAM = {}
+    assert "t.me" not in client.get(make_article().get_absolute_url("en")).content.decode()
