@@ -15,8 +15,8 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .markdown import MarkdownRejected, render_markdown
 from .counting.selectors import daily_views
+from .markdown import MarkdownRejected, render_markdown
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .services import article_publish, article_unpublish

@@ -29,7 +29,12 @@ from .conf import conf
 from .markdown_blocks import Block, body_blocks, body_rebuild, table_cells
 from .models import Article
 from .translation_status import (
-    FIELD_SEGMENTS, TranslationStatus, field_text, record_translation, segment_digests, text_fingerprint,
+    FIELD_SEGMENTS,
+    TranslationStatus,
+    field_text,
+    record_translation,
+    segment_digests,
+    text_fingerprint,
     translation_status,
 )
 

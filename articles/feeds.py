@@ -8,7 +8,6 @@ from .conf import conf
 from .models import Article
 from .views import public_articles
 
-
 # Characters XML 1.0 cannot carry at all; a title holding one would otherwise make the whole feed fail.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

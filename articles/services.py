@@ -7,8 +7,8 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_changed
-from .counting.backends import view_counter
 from .conf import conf
+from .counting.backends import view_counter
 from .markdown import RENDERER_VERSION, render_markdown
 from .models import Article, Author
 

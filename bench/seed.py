@@ -11,9 +11,9 @@ import django
 
 django.setup()
 
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section  # noqa: E402
+from articles.models import Article, Author, Byline, Section
 
 PARAGRAPHS = {
     "en": (

@@ -2,9 +2,9 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.conf import settings
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Byline, Section

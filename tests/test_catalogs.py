@@ -9,8 +9,17 @@ from django.utils import formats, translation
 from django.utils.translation import ngettext
 
 from tests.catalogs import (
-    LOCALE_DIR, catalog_languages, catalog_path, catalog_problems, extracted_entries, markup_problems,
-    msgfmt_problems, out_of_step_problems, placeholder_problems, plural_problems, untranslated_or_fuzzy,
+    LOCALE_DIR,
+    catalog_languages,
+    catalog_path,
+    catalog_problems,
+    extracted_entries,
+    markup_problems,
+    msgfmt_problems,
+    out_of_step_problems,
+    placeholder_problems,
+    plural_problems,
+    untranslated_or_fuzzy,
 )
 
 VIEWS = ("%(views)s view", "%(views)s views")
