@@ -258,3 +258,16 @@ def test_article_page_invites_readers_to_the_telegram_channel_of_its_language(
 def test_no_telegram_invitation_without_a_channel(client, make_article, settings):
     settings.ARTICLES_TELEGRAM = {}
     assert "t.me" not in client.get(make_article().get_absolute_url("en")).content.decode()
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Something went wrong"), ("ru", "Что-то пошло не так"),
+                                                   ("kk", "Бірдеңе дұрыс болмады")])
+def test_server_error_page_speaks_the_readers_language(rf, language, heading):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(language):
+        response = server_error(rf.get(f"/{language}/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
