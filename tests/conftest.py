@@ -129,3 +129,21 @@ def live_server(django_db_setup, live_server):
     database "being accessed by other users" and leave it behind.
     """
     return live_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end connections other threads or servers left open on PostgreSQL.
+
+    PostgreSQL refuses to drop a database "being accessed by other users", and the next run would find it there.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
