@@ -1,0 +1,60 @@
+"""Django's Redis cache, except that a Redis that is down or slow is a cache miss rather than a failed page."""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class ResilientRedisCache(RedisCache):
+    """Reads answer "not cached" and writes are dropped while Redis cannot be reached.
+
+    Pages are then built from the database, as on a cold cache: slower, but served. Use short socket timeouts
+    (settings.py sets them) so a dead Redis costs milliseconds, not seconds. One warning a minute at most.
+    """
+
+    _warned_at = 0.0
+
+    def _failed(self, operation: str, error: RedisError) -> None:
+        now = time.monotonic()
+        if now - ResilientRedisCache._warned_at > 60:
+            ResilientRedisCache._warned_at = now
+            logger.warning("Cache %s failed, serving without the cache: %s", operation, error)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except RedisError as error:
+            self._failed("get", error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except RedisError as error:
+            self._failed("get_many", error)
+            return {}
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except RedisError as error:
+            self._failed("set", error)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except RedisError as error:
+            self._failed("add", error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except RedisError as error:
+            self._failed("delete", error)
+            return False
