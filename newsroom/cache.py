@@ -13,19 +13,29 @@ logger = logging.getLogger(__name__)
 class ResilientRedisCache(RedisCache):
     """Reads answer "not cached" and writes are dropped while Redis cannot be reached.
 
-    Pages are then built from the database, as on a cold cache: slower, but served. Use short socket timeouts
-    (settings.py sets them) so a dead Redis costs milliseconds, not seconds. One warning a minute at most.
+    Pages are then built from the database, as on a cold cache: slower, but served. After a failure the cache
+    is left alone for ``RETRY_SECONDS`` (a circuit breaker), so an unreachable Redis costs one short socket
+    timeout every few seconds, not one per cache read. One warning a minute at most.
     """
 
+    RETRY_SECONDS = 5.0
+    _down_until = 0.0
     _warned_at = 0.0
 
     def _failed(self, operation: str, error: RedisError) -> None:
         now = time.monotonic()
+        ResilientRedisCache._down_until = now + self.RETRY_SECONDS
         if now - ResilientRedisCache._warned_at > 60:
             ResilientRedisCache._warned_at = now
             logger.warning("Cache %s failed, serving without the cache: %s", operation, error)
 
+    @property
+    def _down(self) -> bool:
+        return time.monotonic() < ResilientRedisCache._down_until
+
     def get(self, key, default=None, version=None):
+        if self._down:
+            return default
         try:
             return super().get(key, default, version)
         except RedisError as error:
@@ -33,6 +43,8 @@ class ResilientRedisCache(RedisCache):
             return default
 
     def get_many(self, keys, version=None):
+        if self._down:
+            return {}
         try:
             return super().get_many(keys, version)
         except RedisError as error:
@@ -40,12 +52,16 @@ class ResilientRedisCache(RedisCache):
             return {}
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self._down:
+            return None
         try:
             return super().set(key, value, timeout, version)
         except RedisError as error:
             self._failed("set", error)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self._down:
+            return False
         try:
             return super().add(key, value, timeout, version)
         except RedisError as error:
@@ -53,6 +69,8 @@ class ResilientRedisCache(RedisCache):
             return False
 
     def delete(self, key, version=None):
+        if self._down:
+            return False
         try:
             return super().delete(key, version)
         except RedisError as error:

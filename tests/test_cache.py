@@ -41,3 +41,16 @@ def test_pages_are_served_and_views_counted_while_the_cache_is_down(client, make
     assert client.get("/en/").status_code == 200
     article.refresh_from_db()
     assert article.view_count == 3
+
+
+def test_after_a_failure_the_cache_is_left_alone_for_a_while(dead_redis_cache, monkeypatch):
+    from newsroom.cache import ResilientRedisCache
+
+    monkeypatch.setattr(ResilientRedisCache, "_down_until", 0.0)
+    attempts = []
+    real_get = ResilientRedisCache.__mro__[1].get
+    monkeypatch.setattr(ResilientRedisCache.__mro__[1], "get",
+                        lambda self, *args, **kwargs: attempts.append(1) or real_get(self, *args, **kwargs))
+    for _ in range(10):
+        assert dead_redis_cache.get("key") is None
+    assert len(attempts) == 1
