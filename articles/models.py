@@ -75,11 +75,15 @@ class TranslatedModel(models.Model):
         return ""
 
     def fill_slugs(self, source_field: str) -> None:
-        """Make each language's empty slug from that language's ``source_field``; untranslated stays NULL."""
+        """Make each language's empty slug from that language's ``source_field``; untranslated stays NULL.
+
+        A slug given (spaces trimmed) is kept as it is; a taken one is a form error through the constraints.
+        """
         for code in conf.ARTICLES_LANGUAGES:
             slug_field = build_localized_fieldname("slug", code)
             source = self.translated(source_field, code)
-            if getattr(self, slug_field):
+            if given := blank_to_none(getattr(self, slug_field)):
+                setattr(self, slug_field, given)
                 continue
             if not source:
                 setattr(self, slug_field, None)
@@ -158,9 +162,6 @@ class Section(TranslatedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
-        for code in conf.ARTICLES_LANGUAGES:
-            slug_field = build_localized_fieldname("slug", code)
-            setattr(self, slug_field, blank_to_none(getattr(self, slug_field)))
         self.fill_slugs("name")
         super().save(*args, **kwargs)
 
@@ -307,9 +308,6 @@ class Article(TranslatedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
-        for code in conf.ARTICLES_LANGUAGES:
-            slug_field = build_localized_fieldname("slug", code)
-            setattr(self, slug_field, blank_to_none(getattr(self, slug_field)))
         self.fill_slugs("title")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

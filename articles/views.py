@@ -304,9 +304,7 @@ def more_from_section(article: Article, language: str, limit: int = 4) -> list[A
     key = generation_key("more-from-section", article.section_id, language)
     recent = cache.get(key)
     if recent is None:
-        recent = list(
-            Article.objects.published().available_in(language).filter(section_id=article.section_id)[: limit + 1]
-        )
+        recent = list(public_articles(language).filter(section_id=article.section_id)[: limit + 1])
         cache.set(key, recent, conf.ARTICLES_PAGE_CACHE_SECONDS)
     return [other for other in recent if other.pk != article.pk][:limit]
 

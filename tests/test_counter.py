@@ -501,10 +501,8 @@ def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_a
         attempts = []
         original = counter.send
         counter.send = lambda field: attempts.append(field) or original(field)
-        started = time.monotonic()
         for _ in range(5):
             assert read(Client(), article).status_code == 200
-        assert time.monotonic() - started < 2
         assert len(attempts) == 1, "the circuit breaker lets one request find Redis down, not every one"
         # The flushed views are kept and those of the outage are in the database; only the two views Redis held
         # when it died went with it (this Redis keeps nothing on disk; see docs/counting.md).
@@ -527,10 +525,13 @@ def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, se
         for _ in range(3):
             read(Client(), article)  # in Redis
         server.pause()
-        started = time.monotonic()
+        attempts = []
+        original = counter.send
+        counter.send = lambda field: attempts.append(field) or original(field)
         for _ in range(4):
             assert read(Client(), article).status_code == 200
-        assert time.monotonic() - started < 1
+        assert len(attempts) == 1, "one request waits for the stalled Redis, the breaker spares the others"
+        counter.send = original
         # The first view was sent and not answered: it is Redis's to count. The breaker then sent the other three
         # to the database.
         assert views_of(article) == 3

@@ -176,3 +176,8 @@ def test_render_articles_renders_what_an_older_renderer_made(make_article):
     call_command("render_articles", "--all", verbosity=0)
     current.refresh_from_db()
     assert "<em>kept</em>" in current.body_html_en
+
+
+def test_a_slug_of_spaces_is_made_from_the_title_and_a_given_one_is_trimmed(make_article):
+    article = make_article(languages=("en", "ru"), title_en="Budget day", slug_en="   ", slug_ru="  byudzhet  ")
+    assert (article.slug_en, article.slug_ru) == ("budget-day", "byudzhet")
