@@ -9,7 +9,7 @@ from modeltranslation.utils import build_localized_fieldname
 from .caching import content_changed
 from .conf import conf
 from .counting.backends import view_counter
-from .markdown import RENDERER_VERSION, render_markdown
+from .markdown import RENDERER_VERSION
 from .models import Article, Author
 
 
@@ -64,11 +64,8 @@ def articles_render(*, everything: bool = False) -> int:
             body_html_version=RENDERER_VERSION, **{name: getattr(article, name) for name in html_fields}
         )
         count += 1
+    bio_fields = [build_localized_fieldname("bio_html", code) for code in conf.ARTICLES_LANGUAGES]
     for author in Author.objects.all().iterator(chunk_size=200):
-        bios = {
-            build_localized_fieldname("bio_html", code): render_markdown(author.translated("bio", code) or "", code)
-            for code in conf.ARTICLES_LANGUAGES
-        }
-        Author.objects.filter(pk=author.pk).update(**bios)
+        author.save(update_fields=bio_fields)  # Author.save() renders every biography
     content_changed()
     return count

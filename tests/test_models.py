@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
-from articles.models import Article, Section
+from articles.models import Article, Author, Section
 from articles.services import article_record_view
 
 
@@ -181,3 +181,13 @@ def test_render_articles_renders_what_an_older_renderer_made(make_article):
 def test_a_slug_of_spaces_is_made_from_the_title_and_a_given_one_is_trimmed(make_article):
     article = make_article(languages=("en", "ru"), title_en="Budget day", slug_en="   ", slug_ru="  byudzhet  ")
     assert (article.slug_en, article.slug_ru) == ("budget-day", "byudzhet")
+
+
+def test_render_articles_renders_author_biographies_again(make_article):
+    from django.core.management import call_command
+
+    author = make_article.author(bio_kk="*Тілші*")
+    Author.objects.filter(pk=author.pk).update(bio_html_kk="<p>old</p>")
+    call_command("render_articles", verbosity=0)
+    author.refresh_from_db()
+    assert "<em>Тілші</em>" in author.bio_html_kk
