@@ -121,6 +121,24 @@ def test_importing_the_same_files_twice_reports_them_unchanged_and_keeps_updated
     assert row_counts() == counts
 
 
+def test_reimporting_language_versions_that_name_their_authors_without_keys_changes_nothing(tmp_path):
+    write_article(tmp_path, author="Elena Kim")
+    write_article(tmp_path, language="ru", author="Елена Ким")
+    write_article(tmp_path, language="kk", author="Елена Ким")
+    import_articles(tmp_path)
+    updated_at = Article.objects.get().updated_at
+    byline_ids = list(Byline.objects.values_list("pk", flat=True))
+
+    output = import_articles(tmp_path)
+
+    for language in ("en", "ru", "kk"):
+        assert f"Articles in {language}: 0 created, 0 updated, 1 unchanged" in output
+    assert Article.objects.get().updated_at == updated_at
+    assert list(Byline.objects.values_list("pk", flat=True)) == byline_ids
+    author = Author.objects.get()
+    assert (author.name_en, author.name_ru, author.name_kk) == ("Elena Kim", "Елена Ким", "Елена Ким")
+
+
 def test_language_versions_with_one_key_fill_one_article_with_the_carried_over_views(tmp_path):
     for language in ("en", "ru", "kk"):
         write_article(tmp_path, language=language, views=21, status="published",

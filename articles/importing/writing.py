@@ -67,8 +67,12 @@ def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, 
 
 
 def find_or_create(model, cache: dict, *, key: str | None, name: str, language: str, source: SourceFile,
-                   field_name: str):
-    """Find an author or section by key, else by its name in ``language``, else create it; set that name."""
+                   field_name: str, in_place_of=None):
+    """Find an author or section by key, else by its name in ``language``, else create it; set that name.
+
+    ``in_place_of`` is the one the object already has in that place (the byline at the same position): a name
+    without a key that no one has in ``language`` is that one's name in this language, if it has none yet.
+    """
     name_field = build_localized_fieldname("name", language)
     instance = cache.get(key) if key else None
     if instance is None and key:
@@ -77,6 +81,8 @@ def find_or_create(model, cache: dict, *, key: str | None, name: str, language: 
         # By name only among those without a key: a keyed one with the same name is someone else.
         candidates = model.objects.filter(**{name_field: name})
         instance = (candidates.filter(key__isnull=True) if key else candidates).order_by("pk").first()
+    if instance is None and not key and in_place_of is not None and not getattr(in_place_of, name_field):
+        instance = in_place_of
     if instance is None:
         if not name.strip():
             message = f"no {model._meta.model_name} has the key {key!r}"
@@ -156,15 +162,21 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
     changed = "cover" in fields and stored_file_update(article.cover, fields["cover"], run)
     author_ids = None
     if "author" in fields or "author_key" in fields:
+        # The same people in another language's file: names given without keys pair with them by position.
+        bylined = [] if creating else [byline.author for byline in
+                                       article.bylines.select_related("author").order_by("position", "pk")]
         author_ids = [
             find_or_create(Author, run.authors, key=key or None, name=name, language=language, source=source,
-                           field_name="author_key").pk
-            for name, key in author_pairs(fields)
+                           field_name="author_key",
+                           in_place_of=bylined[position] if position < len(bylined) else None).pk
+            for position, (name, key) in enumerate(author_pairs(fields))
         ]
         if len(set(author_ids)) != len(author_ids):
             raise SourceError([source.problem("author", "lists the same author twice")])
-        bylines = [] if creating else article.bylines.order_by("position", "pk").values_list("author", flat=True)
-        changed = changed or author_ids != list(bylines)
+        if author_ids == [author.pk for author in bylined]:
+            author_ids = None
+        else:
+            changed = True
     if not (creating or changed or model_state(article) != before):
         return UNCHANGED
     article.save()
