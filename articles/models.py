@@ -4,6 +4,8 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 ``title_en``, ``title_ru``, …); this module stays a plain Django model module.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -105,6 +107,22 @@ class TranslatedModel(models.Model):
 def blank_to_none(value: str | None) -> str | None:
     """Optional unique text (keys, slugs) is stored as NULL, never '', so that many rows can lack one."""
     return value.strip() or None if isinstance(value, str) else value
+
+
+# The publication times an article may have, the one rule for forms and imports alike. Wider than any newsroom's
+# archive or schedule, narrow enough that moving a time to UTC and back never leaves the years 1…9999 that Python
+# and PostgreSQL share (year 1 at +05:00 is year 0 in UTC, which PostgreSQL stores and Python cannot read back).
+PUBLICATION_TIME_RANGE = (datetime(1800, 1, 1, tzinfo=UTC), datetime(2201, 1, 1, tzinfo=UTC))
+
+
+def validate_publication_time(value: datetime) -> None:
+    """Refuse a publication time outside ``PUBLICATION_TIME_RANGE``."""
+    earliest, after_latest = PUBLICATION_TIME_RANGE
+    if not earliest <= value < after_latest:
+        raise ValidationError(
+            _("Enter a publication time between the years %(first)d and %(last)d."),
+            code="publication_time_range", params={"first": earliest.year, "last": after_latest.year - 1},
+        )
 
 
 def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
@@ -271,7 +289,7 @@ class Article(TranslatedModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True, db_index=True,
+        _("publication time"), null=True, blank=True, db_index=True, validators=[validate_publication_time],
         help_text=_("A time in the future schedules the article: it becomes public by itself then."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -1,12 +1,15 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from threading import Thread
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Section
 from articles.services import article_record_view
+from tests.test_admin import ADD_URL, article_form
 
 
 def test_published_excludes_drafts(make_article):
@@ -29,6 +32,49 @@ def test_publishing_without_a_time_publishes_now(make_article):
     article.save()
     assert article.published_at is not None
     assert article in Article.objects.published()
+
+
+def test_the_first_and_last_publication_times_allowed_are_stored_and_read_back(make_article):
+    first = make_article(published_at=datetime(1800, 1, 1, tzinfo=UTC))
+    last = make_article(published_at=datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC))
+    for article in (first, last):
+        article.full_clean()
+    assert sorted(Article.objects.values_list("published_at", flat=True)) == [first.published_at, last.published_at]
+
+
+@pytest.mark.parametrize("published_at", [
+    datetime(1799, 12, 31, 23, 59, tzinfo=UTC),
+    datetime(2201, 1, 1, tzinfo=UTC),
+    datetime(1, 1, 1, 0, 30, tzinfo=timezone.get_fixed_timezone(5 * 60)),
+    datetime(9999, 12, 31, 23, 0, tzinfo=timezone.get_fixed_timezone(-5 * 60)),
+])
+def test_a_publication_time_outside_the_years_1800_to_2200_is_refused(make_article, published_at):
+    article = make_article()
+    article.published_at = published_at
+    with pytest.raises(ValidationError) as raised:
+        article.full_clean()
+    assert raised.value.message_dict == {
+        "published_at": ["Enter a publication time between the years 1800 and 2200."]
+    }
+    with translation.override("ru"):
+        assert "1800" in str(raised.value.messages[0]) and "публикации" in str(raised.value.messages[0])
+
+
+def test_the_admin_refuses_year_1_as_a_form_error_and_every_page_stays_up(client, editor, make_article):
+    client.force_login(editor)
+    public = make_article()
+    form = article_form(make_article.author(), status="published", published_at_0="0001-01-01",
+                        published_at_1="00:00")
+
+    response = client.post(ADD_URL, form, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_at"] == [
+        "Укажите время публикации между 1800 и 2200 годами."
+    ]
+    assert list(Article.objects.all()) == [public]
+    for url in ("/en/", "/en/feed/", "/sitemap.xml", reverse("admin:articles_article_changelist")):
+        assert client.get(url).status_code == 200, url
 
 
 def test_available_languages_need_title_and_body(make_article):

@@ -77,7 +77,8 @@ def model_field(model: type[models.Model], name: str, language: str) -> models.F
         return model._meta.get_field(name)
 
 
-def validated(model: type[models.Model], name: str, language: str, value: str) -> str:
+def validated(model: type[models.Model], name: str, language: str, value: Any) -> Any:
+    """``value`` if the model field's validators accept it, else FieldError with their messages."""
     try:
         model_field(model, name, language).run_validators(value)
     except ValidationError as error:
@@ -130,7 +131,7 @@ def clean_timestamp(value, node, source) -> datetime | None:
         raise FieldError(f"is not an ISO 8601 date and time, e.g. {TIMESTAMP_EXAMPLE}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise FieldError("has no time zone; add one, e.g. +05:00 or Z")
-    return value
+    return validated(Article, "published_at", source.language, value)
 
 
 def clean_status(value, node, source) -> str:
