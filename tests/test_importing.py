@@ -357,6 +357,14 @@ BAD_FILES = {
                                           "bad.md:6: author_key: gives 1 keys for 2 authors"),
     "the same author twice": (GOOD_FRONT.encode() + b"author: [A, A]\n---\n", "bad.md:5: author: lists the same"),
     "a control character": (GOOD_FRONT.encode() + b"lead: a\x07b\n---\n", "bad.md:5: front matter: invalid YAML"),
+    "an anchor": (GOOD_FRONT.encode() + b"lead: &lead Text\n---\n",
+                  "bad.md:5: front matter: anchors (&lead) are not allowed"),
+    "an alias": (GOOD_FRONT.encode() + b"lead: Text\ncover_alt: *lead\n---\n",
+                 "bad.md:6: front matter: aliases (*lead) are not allowed"),
+    "a tag": (GOOD_FRONT.encode() + b"lead: !!str 1984\n---\n", "bad.md:5: front matter: tags (tag:yaml.org,2002:str)"),
+    "a list as a field name": (GOOD_FRONT.encode() + b"? [lead, title]\n: Text\n---\n",
+                               "bad.md:5: front matter: field names must be text"),
+    "a number as a field name": (GOOD_FRONT.encode() + b"1984: Text\n---\n", "bad.md:5: 1984: field names must be"),
     "unknown type": (GOOD_FRONT.encode() + b"type: page\n---\n", "bad.md:5: type: must be one of"),
 }
 
@@ -371,6 +379,37 @@ def test_a_bad_file_is_named_with_line_and_field_and_nothing_is_written(tmp_path
     assert f"{tmp_path / message.split(':')[0]}:{message.split(':', 1)[1]}" in error
     assert "1 file failed; nothing was imported." in error
     assert row_counts() == (0, 0, 0, 0)
+
+
+def alias_bomb(levels: int) -> bytes:
+    """Front matter of a few hundred bytes whose last alias, used as a field name, stands for 9**levels items."""
+    anchors = "abcdefghi"[:levels]
+    lines = [f"{anchors[0]}: &{anchors[0]} [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]" for previous, name in zip(anchors, anchors[1:])]
+    return GOOD_FRONT.encode() + "\n".join([*lines, f"? *{anchors[-1]}\n: value", "---", ""]).encode()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_alias_bomb_is_refused_before_it_expands_with_one_short_error(tmp_path, dry_run):
+    (tmp_path / "bomb.md").write_bytes(alias_bomb(levels=6))
+
+    error = failed_import(tmp_path, dry_run=dry_run)
+
+    assert error.splitlines() == [
+        f"{tmp_path / 'bomb.md'}:5: front matter: anchors (&a) are not allowed; write the value out",
+        "1 file failed; nothing was imported.",
+    ]
+
+
+def test_values_and_names_quoted_in_errors_are_cut_short(tmp_path):
+    long_text = "x" * 100_000
+    (tmp_path / "bad.md").write_text(f"---\nkey: bad\nlang: {long_text}\ntitle: T\n---\n", encoding="utf-8")
+    (tmp_path / "worse.md").write_text(f"{GOOD_FRONT}? {long_text}\n: value\n---\n", encoding="utf-8")
+
+    error = failed_import(tmp_path)
+
+    assert "bad.md:3: lang: unknown language 'xxxx" in error and "worse.md:5: xxxx" in error
+    assert "x" * 61 not in error and len(error) < 1000
 
 
 def test_a_duplicate_slug_in_one_language_within_a_run_is_refused(tmp_path):

@@ -18,7 +18,15 @@ from PIL import Image
 from ..conf import conf
 from ..markdown import MarkdownRejected, render_markdown
 from ..models import Article, Author, Section
-from .reading import ImportProblem, SourceError, decode_source, parse_front_matter, split_front_matter
+from .reading import (
+    ImportProblem,
+    SourceError,
+    decode_source,
+    parse_front_matter,
+    quoted,
+    shortened,
+    split_front_matter,
+)
 
 TIMESTAMP_EXAMPLE = "2025-03-14T09:30:00+05:00"
 ARTICLE, AUTHOR, SECTION = "article", "author", "section"
@@ -113,7 +121,7 @@ def clean_kind(value, node, source) -> str:
 def clean_language(value, node, source) -> str:
     language = as_text(value, node)
     if language not in conf.ARTICLES_LANGUAGES:
-        raise FieldError(f"unknown language {language!r}; expected one of {', '.join(conf.ARTICLES_LANGUAGES)}")
+        raise FieldError(f"unknown language {quoted(language)}; expected one of {', '.join(conf.ARTICLES_LANGUAGES)}")
     return language
 
 
@@ -281,19 +289,19 @@ class ImportPlan:
         version = (source.kind, source.key, source.language)
         if version in self.versions:
             problems.append(source.problem(
-                "key", f"{self.versions[version]} already gives {source.key!r} in {source.language}"
+                "key", f"{self.versions[version]} already gives {quoted(source.key)} in {source.language}"
             ))
         slug = source.fields.get("slug")
         slug_language = "" if source.kind == AUTHOR else source.language
         owner = self.slugs.get((source.kind, slug_language, slug)) if slug else None
         if owner and owner[0] != source.key:
             problems.append(source.problem(
-                "slug", f"{slug!r} is already the slug of {owner[0]!r} in {owner[1].path}"
+                "slug", f"{quoted(slug)} is already the slug of {quoted(owner[0])} in {owner[1].path}"
             ))
         for name in SHARED_FIELDS[source.kind]:
             earlier = self.shared.get((source.kind, source.key, name))
             if name in source.fields and earlier and earlier[0] != source.fields[name]:
-                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {earlier[0]}"))
+                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {shortened(str(earlier[0]))}"))
         if problems:
             return problems
         self.files[source.path] = (source.kind, bool(slug), source.key, source.language)
@@ -341,12 +349,12 @@ class ImportPlan:
                     holder = holder_key or f"pk {holder_pk}"
                     problems.append(ImportProblem(
                         where.path, where.line, "slug",
-                        f"{slug!r} is already the slug of another {kind} in the database ({holder})",
+                        f"{quoted(slug)} is already the slug of another {kind} in the database ({holder})",
                     ))
         for kind, key, where in self.bare_keys:
             known = (kind, key) in self.named_keys or MODELS[kind]._base_manager.filter(key=key).exists()
             if not known:
-                message = f"no {kind} has the key {key!r}; give its name too, to create it"
+                message = f"no {kind} has the key {quoted(key)}; give its name too, to create it"
                 problems.append(ImportProblem(where.path, where.line, where.field, message))
         for problem in problems:
             self.files.pop(problem.path, None)

@@ -11,6 +11,19 @@ from typing import Any
 import yaml
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TEXT_TAG = "tag:yaml.org,2002:str"
+# Values and names from a file are cut to this length in messages, so no file can flood the output.
+MAX_QUOTED_CHARS = 60
+
+
+def shortened(text: str) -> str:
+    """``text`` cut to ``MAX_QUOTED_CHARS`` characters, marked with … when cut."""
+    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "…"
+
+
+def quoted(text: str) -> str:
+    """``text`` quoted for a message, cut like ``shortened``."""
+    return repr(text) if len(text) <= MAX_QUOTED_CHARS else repr(text[:MAX_QUOTED_CHARS]) + "…"
 
 
 @dataclass(frozen=True)
@@ -22,7 +35,7 @@ class ImportProblem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {shortened(self.field)}: {self.message}"
 
 
 class SourceError(Exception):
@@ -53,10 +66,29 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     return "\n".join(lines[1:closing]), "\n".join(lines[start:]).rstrip(), start + 1
 
 
+def refuse_references(path: Path, text: str) -> None:
+    """Refuse anchors, aliases and explicit tags before anything is built from the YAML.
+
+    Front matter is flat data that needs none of them, and aliases can make a few hundred bytes expand to
+    gigabytes (an "alias bomb"); the events are read one by one, so nothing expands here.
+    """
+    for event in yaml.parse(text, Loader=YamlLoader):
+        if isinstance(event, yaml.AliasEvent):
+            message = f"aliases (*{shortened(event.anchor)}) are not allowed; write the value out"
+        elif getattr(event, "anchor", None) is not None:
+            message = f"anchors (&{shortened(event.anchor)}) are not allowed; write the value out"
+        elif getattr(event, "tag", None) is not None:
+            message = f"tags ({shortened(event.tag)}) are not allowed; quote a value to make it text"
+        else:
+            continue
+        raise SourceError([ImportProblem(path, event.start_mark.line + 2, "front matter", message)])
+
+
 def parse_front_matter(path: Path, text: str) -> tuple[dict[str, tuple[Any, yaml.Node]], dict[str, int]]:
     """Return each field's value and node, and each field's line in the file (the YAML starts on line 2)."""
     loader = YamlLoader(text)
     try:
+        refuse_references(path, text)
         node = loader.get_single_node()
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 2 if node is not None else 1
@@ -64,10 +96,14 @@ def parse_front_matter(path: Path, text: str) -> tuple[dict[str, tuple[Any, yaml
         values, lines, problems = {}, {}, []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 2
-            name = loader.construct_object(key_node, deep=True)
-            if not isinstance(name, str) or name in values:
-                message = "field names must be text" if not isinstance(name, str) else "is given twice"
-                problems.append(ImportProblem(path, line, str(name), message))
+            # Judged by the node, never built: a name is a plain scalar that YAML reads as text.
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != TEXT_TAG:
+                name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "front matter"
+                problems.append(ImportProblem(path, line, name, "field names must be text"))
+                continue
+            name = key_node.value
+            if name in values:
+                problems.append(ImportProblem(path, line, name, "is given twice"))
                 continue
             lines[name] = line
             try:

@@ -15,7 +15,7 @@ from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..models import Article, Author, Byline, Section
 from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
-from .reading import ImportProblem, SourceError, find_source_files
+from .reading import ImportProblem, SourceError, find_source_files, quoted
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -85,7 +85,7 @@ def find_or_create(model, cache: dict, *, key: str | None, name: str, language: 
         instance = in_place_of
     if instance is None:
         if not name.strip():
-            message = f"no {model._meta.model_name} has the key {key!r}"
+            message = f"no {model._meta.model_name} has the key {quoted(key)}"
             raise SourceError([source.problem(field_name, message)])
         instance = model(key=key)
     before = None if instance._state.adding else model_state(instance)
