@@ -345,6 +345,8 @@ BAD_FILES = {
                                 "bad.md:5: source_language: unknown language 'de'"),
     "negative views": (GOOD_FRONT.encode() + b"views: -5\n---\n", "bad.md:5: views: must be a whole number"),
     "fractional views": (GOOD_FRONT.encode() + b"views: 2.5\n---\n", "bad.md:5: views: must be a whole number"),
+    "views beyond the counter's range": (GOOD_FRONT.encode() + b"views: 99999999999999999999999\n---\n",
+                                         "bad.md:5: views: must be a whole number from 0 to 9223372036854775807"),
     "views as text": (GOOD_FRONT.encode() + b"views: many\n---\n", "bad.md:5: views: must be a whole number"),
     "missing cover file": (GOOD_FRONT.encode() + b"cover: covers/none.png\n---\n", "bad.md:5: cover: no such file"),
     "cover that is no image": (GOOD_FRONT.encode() + b"cover: bad.md\n---\n", "bad.md:5: cover: "),
@@ -410,6 +412,16 @@ def test_values_and_names_quoted_in_errors_are_cut_short(tmp_path):
 
     assert "bad.md:3: lang: unknown language 'xxxx" in error and "worse.md:5: xxxx" in error
     assert "x" * 61 not in error and len(error) < 1000
+
+
+def test_a_section_position_beyond_its_range_is_refused_with_file_line_and_field(tmp_path):
+    write_source(tmp_path, "culture.en.md", {"type": "section", "key": "culture", "lang": "en", "name": "Culture",
+                                             "position": 70000}, body="")
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'culture.en.md'}:6: position: must be a whole number from 0 to 32767" in error
+    assert row_counts() == (0, 0, 0, 0)
 
 
 def test_a_duplicate_slug_in_one_language_within_a_run_is_refused(tmp_path):

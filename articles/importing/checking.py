@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from modeltranslation.utils import build_localized_fieldname
 from PIL import Image
 
@@ -149,10 +150,15 @@ def clean_status(value, node, source) -> str:
     return status
 
 
-def clean_count(value, node, source) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise FieldError("must be a whole number, 0 or more")
-    return value
+def count_of(model: type[models.Model], name: str) -> Callable:
+    """A cleaner for a whole number that the model field stores on every database (SQLite's limits are wider)."""
+    def clean(value, node, source) -> int:
+        field = model._meta.get_field(name)
+        lowest, highest = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            raise FieldError(f"must be a whole number from {lowest} to {highest}")
+        return value
+    return clean
 
 
 def clean_image_path(value, node, source) -> Path:
@@ -179,13 +185,13 @@ FIELDS = {
         "published_at": clean_timestamp,
         "status": clean_status,
         "source_language": clean_language,
-        "views": clean_count,
+        "views": count_of(Article, "view_count"),
         "cover": clean_image_path,
         "cover_alt": text_of(Article, "cover_alt"),
         "cover_caption": text_of(Article, "cover_caption"),
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
-    SECTION: {"name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": clean_count},
+    SECTION: {"name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position")},
 }
 MODELS = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
 
