@@ -14,6 +14,7 @@ from PIL import Image
 
 from articles import importing
 from articles.conf import conf
+from articles.importing.reading import quoted
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
 from articles.models import Article, Author, Byline, Section
 from articles.translation_status import TranslationStatus, translation_statuses
@@ -258,6 +259,49 @@ def test_a_cover_is_stored_and_reimporting_the_same_image_changes_nothing(tmp_pa
     assert "Articles in ru: 0 created, 0 updated, 1 unchanged" in output
 
 
+@pytest.mark.parametrize("field", ["cover", "photo"])
+@pytest.mark.parametrize("way_out", ["absolute", "dot-dot", "symlink", "missing"])
+def test_an_image_outside_the_imported_folder_is_refused_like_a_missing_one(tmp_path, field, way_out):
+    outside = tmp_path / "private" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(png_bytes())
+    folder = tmp_path / "archive"
+    given = {"absolute": str(outside), "dot-dot": "../private/secret.png", "symlink": "link.png",
+             "missing": "nothing.png"}[way_out]
+    if way_out == "symlink":
+        folder.mkdir()
+        (folder / "link.png").symlink_to(outside)
+    front = {"key": "story", "lang": "en", **({"title": "Story"} if field == "cover" else {"type": "author"}),
+             field: given}
+    write_source(folder, "story.en.md", front)
+
+    error = failed_import(folder)
+
+    assert error.splitlines()[0] == (
+        f"{folder / 'story.en.md'}:5: {field}: {quoted(given)} is not a file in the imported folder; "
+        "give a path relative to this file, without '..'"
+    )
+    assert row_counts() == (0, 0, 0, 0)
+    assert not (tmp_path / "media").exists()
+
+
+def test_an_image_in_a_subfolder_or_linked_within_the_folder_is_stored_but_never_through_dot_dot(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "cover.png").write_bytes(png_bytes("red"))
+    (tmp_path / "link.png").symlink_to(tmp_path / "images" / "cover.png")
+    write_article(tmp_path / "en", cover="../link.png")
+    write_article(tmp_path, key="other", cover="images/cover.png")
+    write_article(tmp_path, key="linked", cover="link.png")
+
+    error = failed_import(tmp_path)
+
+    assert "story.en.md:5: cover:" in error
+    write_article(tmp_path / "en")
+    import_articles(tmp_path)
+    assert {stored_bytes(article.cover) for article in Article.objects.exclude(cover="")} == {png_bytes("red")}
+    assert Article.objects.exclude(cover="").count() == 2
+
+
 def test_author_and_section_files_carry_bios_slugs_photos_and_positions(tmp_path):
     (tmp_path / "authors").mkdir()
     (tmp_path / "authors" / "kim.png").write_bytes(png_bytes())
@@ -348,7 +392,8 @@ BAD_FILES = {
     "views beyond the counter's range": (GOOD_FRONT.encode() + b"views: 99999999999999999999999\n---\n",
                                          "bad.md:5: views: must be a whole number from 0 to 9223372036854775807"),
     "views as text": (GOOD_FRONT.encode() + b"views: many\n---\n", "bad.md:5: views: must be a whole number"),
-    "missing cover file": (GOOD_FRONT.encode() + b"cover: covers/none.png\n---\n", "bad.md:5: cover: no such file"),
+    "missing cover file": (GOOD_FRONT.encode() + b"cover: covers/none.png\n---\n",
+                           "bad.md:5: cover: 'covers/none.png' is not a file in the imported folder"),
     "cover that is no image": (GOOD_FRONT.encode() + b"cover: bad.md\n---\n", "bad.md:5: cover: "),
     "invalid slug": (GOOD_FRONT.encode() + b"slug: not a slug!\n---\n", "bad.md:5: slug: "),
     "overlong title": (b"---\nkey: bad\nlang: en\ntitle: " + b"t" * 301 + b"\n---\n", "bad.md:4: title: "),

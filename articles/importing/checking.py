@@ -60,6 +60,7 @@ class SourceFile:
     lines: dict[str, int]
     body: str
     body_line: int
+    folder: Path  # the imported folder: the only place the file may refer to (covers, photos)
 
     def problem(self, field_name: str, message: str) -> ImportProblem:
         return ImportProblem(self.path, self.lines.get(field_name, 1), field_name, message)
@@ -162,15 +163,23 @@ def count_of(model: type[models.Model], name: str) -> Callable:
 
 
 def clean_image_path(value, node, source) -> Path:
-    image = source.path.parent / as_text(value, node)
-    if not image.is_file():
-        raise FieldError(f"no such file: {image}")
+    given = as_text(value, node)
+    # One answer for "missing" and "not allowed", so that a file cannot probe what exists outside the folder.
+    refused = FieldError(
+        f"{quoted(given)} is not a file in the imported folder; give a path relative to this file, without '..'"
+    )
+    relative = Path(given)
+    if not given or relative.is_absolute() or ".." in relative.parts:
+        raise refused
+    image = (source.path.parent / relative).resolve()
+    if not image.is_relative_to(source.folder.resolve()) or not image.is_file():  # a symlink may lead out
+        raise refused
     try:
         with Image.open(image) as opened:
             opened.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise FieldError(f"{image} is not an image") from None
-    return image.resolve()
+        raise FieldError(f"{quoted(given)} is not an image") from None
+    return image
 
 
 FIELDS = {
@@ -245,15 +254,15 @@ def check_authors(source: SourceFile) -> list[ImportProblem]:
     return []
 
 
-def read_source_file(path: Path, *, check_body: bool = True) -> SourceFile:
-    """Read and validate one file; raise ``SourceError`` listing every problem found in it.
+def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> SourceFile:
+    """Read and validate one file of the imported ``folder``; raise ``SourceError`` listing every problem found.
 
     ``check_body`` renders the body to find what the Markdown renderer refuses; the writing pass leaves that to
     ``Model.save()``, which renders it anyway.
     """
     yaml_text, body, body_line = split_front_matter(path, decode_source(path))
     values, lines = parse_front_matter(path, yaml_text)
-    source = SourceFile(path, ARTICLE, "", "", {}, lines, body, body_line)
+    source = SourceFile(path, ARTICLE, "", "", {}, lines, body, body_line, folder)
     problems = clean_fields(source, values)
     if source.language is not None:
         problems += check_authors(source)
@@ -283,6 +292,7 @@ class ImportPlan:
 
     # path → (kind, claims a slug, key, language)
     files: dict[Path, tuple[str, bool, str, str]] = field(default_factory=dict)
+    folders: dict[Path, Path] = field(default_factory=dict)  # path → the imported folder it is in
     versions: dict[tuple[str, str, str], Path] = field(default_factory=dict)
     slugs: dict[tuple[str, str, str], tuple[str, ImportProblem]] = field(default_factory=dict)
     shared: dict[tuple[str, str, str], tuple[Any, Path]] = field(default_factory=dict)
@@ -311,6 +321,7 @@ class ImportPlan:
         if problems:
             return problems
         self.files[source.path] = (source.kind, bool(slug), source.key, source.language)
+        self.folders[source.path] = source.folder
         self.versions[version] = source.path
         if slug:
             self.slugs[(source.kind, slug_language, slug)] = (source.key, source.problem("slug", ""))

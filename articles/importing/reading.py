@@ -141,18 +141,20 @@ def decode_source(path: Path) -> str:
         )]) from None
 
 
-def find_source_files(paths: Iterable[Path]) -> Iterator[Path | ImportProblem]:
-    """Yield each file given and each ``*.md`` under each folder given, sorted; a missing path as a problem."""
+def find_source_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ImportProblem]:
+    """Yield (file, folder) for each file given and each ``*.md`` under each folder given, sorted; a missing path
+    as a problem. The folder is the one given, or a given file's own: the files it may refer to are inside it.
+    """
     seen = set()
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(candidate for candidate in path.rglob("*.md") if candidate.is_file())
+            folder, found = path, sorted(candidate for candidate in path.rglob("*.md") if candidate.is_file())
         elif path.is_file():
-            found = [path]
+            folder, found = path.parent, [path]
         else:
             yield ImportProblem(path, None, "file", "no such file or folder")
             continue
         for candidate in found:
             if (resolved := candidate.resolve()) not in seen:
                 seen.add(resolved)
-                yield candidate
+                yield candidate, folder

@@ -236,8 +236,9 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
         if isinstance(found, ImportProblem):
             report.problems.append(found)
             continue
+        path, folder = found
         try:
-            report.problems.extend(plan.add(read_source_file(found)))
+            report.problems.extend(plan.add(read_source_file(path, folder=folder)))
         except SourceError as error:
             report.problems.extend(error.problems)
     report.problems.extend(plan.check_database())
@@ -249,7 +250,7 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
             for path in plan.write_order():
                 try:
                     with transaction.atomic(savepoint=continue_on_error):
-                        source = read_source_file(path, check_body=False)
+                        source = read_source_file(path, folder=plan.folders[path], check_body=False)
                         outcome = IMPORTERS[source.kind](source=source, run=run)
                 except (SourceError, MarkdownRejected, DatabaseError) as error:
                     report.problems.extend(getattr(error, "problems", None) or [
