@@ -209,12 +209,42 @@ def articles_export_po(
     return written
 
 
+# A line of a PO file, as msgfmt reads it: blank, a comment, or a keyword and/or a C string closed on that line
+# (the possessive *+ never backtracks, so no line can make the check slow).
+PO_STRING = r'"(?:[^"\\]|\\(?:[\\"\'?abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*+"'
+PO_LINE = re.compile(rf"#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*)?{PO_STRING}")
+
+
+def po_syntax_problems(text: str) -> list[str]:
+    """The lines of ``text`` that msgfmt would refuse, or that carry a NUL, which no text field can store.
+
+    polib is lenient (``msgstr "unterminated`` loses its last letter and passes), so the file's lines are checked
+    first; polib then reads a file whose every line is well formed.
+    """
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "\0" in line:
+            problems.append(_("Line %(line)d contains a NUL character; is this a PO file?") % {"line": number})
+        elif (line := line.strip()) and not PO_LINE.fullmatch(line):
+            problems.append(_(
+                "Line %(line)d is not valid PO: every text must be in double quotes closed on the same line "
+                "after msgctxt, msgid or msgstr."
+            ) % {"line": number})
+    return problems
+
+
 def read_translation_file(path: Path) -> polib.POFile:
     try:
-        return polib.pofile(path.read_text(encoding="utf-8"), wrapwidth=0)
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise TranslationFileError(path, [_("The file is not UTF-8 text.")])
     except OSError as error:
+        raise TranslationFileError(path, [str(error)])
+    if problems := po_syntax_problems(text):
+        raise TranslationFileError(path, problems)
+    try:
+        return polib.pofile(text, wrapwidth=0)
+    except OSError as error:  # polib's word for a syntax error, with the line
         raise TranslationFileError(path, [str(error)])
 
 

@@ -280,6 +280,35 @@ def test_import_reports_each_bad_file_and_applies_the_good_ones(article, make_ar
     assert other.title_kk == "Басқа"
 
 
+@pytest.mark.parametrize(("damage", "expected"), [
+    (lambda line: line[:-1], "is not valid PO"),  # msgstr "unterminated, which polib reads as "unterminate"
+    (lambda line: line[:-1] + '\\q"', "is not valid PO"),
+    (lambda line: line[:-1] + '\0"', "contains a NUL character"),
+])
+def test_a_file_msgfmt_would_refuse_is_reported_with_its_line_and_the_files_after_it_are_applied(
+    article, make_article, tmp_path, damage, expected,
+):
+    other = make_article(languages=("en",), key="other", body_en="Text.")
+    export(tmp_path)
+    fill(tmp_path / "almaty-e-buses.kk.po", KAZAKH)
+    fill(tmp_path / "other.kk.po", {"title": "Басқа", "body:1:paragraph": "Мәтін."})
+    damaged = tmp_path / "almaty-e-buses.kk.po"
+    lines = damaged.read_text(encoding="utf-8").split("\n")
+    number = lines.index(f'msgstr "{KAZAKH["title"]}"')
+    lines[number] = damage(lines[number])
+    damaged.write_text("\n".join(lines), encoding="utf-8")
+    errors = StringIO()
+
+    with pytest.raises(CommandError, match="1 of 2"):
+        call_command("import_translations", damaged, tmp_path / "other.kk.po", verbosity=0, stderr=errors)
+
+    assert len(errors.getvalue().splitlines()) == 1
+    assert errors.getvalue().startswith(f"{damaged}: Line {number + 1} {expected}")
+    article.refresh_from_db()
+    other.refresh_from_db()
+    assert (article.title_kk, other.title_kk) == (None, "Басқа")
+
+
 def test_import_refuses_a_file_for_an_unknown_article(article, tmp_path):
     path = export(tmp_path) / "almaty-e-buses.kk.po"
     Article.objects.filter(pk=article.pk).update(key="renamed")
