@@ -317,7 +317,7 @@ def news_article_data(
             {
                 "@type": "Person",
                 "name": author.first_translation("name", preferred=language),
-                "url": absolute_url(request, author.get_absolute_url()),
+                "url": absolute_url(request, author.get_absolute_url(language)),
             }
             for author in article.byline()
         ],

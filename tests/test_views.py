@@ -344,3 +344,15 @@ def test_section_and_author_language_switchers_offer_only_languages_with_public_
     for url in (section.get_absolute_url("en"), writer.get_absolute_url("en")):
         links = client.get(url).context["language_links"]()
         assert [link["code"] for link in links] == ["en", "ru"], url
+
+
+def test_a_fallback_pages_section_and_author_links_lead_to_pages_that_exist(client, make_article, section):
+    writer = make_article.author()
+    article = make_article(section=section, authors=[writer], languages=("ru",))
+    html = client.get(f"/kk/articles/{article.slug_ru}/").content.decode()
+    links = set(re.findall(r'href="((?:http://testserver)?/\w\w/(?:sections|authors)/[^"]+)"', html))
+    links |= {json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+              ["author"][0]["url"]}
+    assert len(links) == 3, links
+    for link in links:
+        assert client.get(link.removeprefix("http://testserver")).status_code == 200, link
