@@ -125,11 +125,11 @@ def check_site_url(app_configs=None, **kwargs) -> list[Error]:
         return [Error(f"ARTICLES_SITE_URL is {site_url!r}, not a string.", hint=hint, id="articles.E201")]
     try:
         parts = urlsplit(site_url)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+        port_ok = parts.port is None or parts.port > 0  # .port raises ValueError when it is not a number
     except ValueError:
-        parts = None
+        parts, port_ok = None, False
     if (
-        parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+        not port_ok or parts.scheme not in ("http", "https") or not parts.hostname
         or parts.username is not None or parts.path not in ("", "/") or parts.query or parts.fragment
     ):
         return [Error(f"ARTICLES_SITE_URL is {site_url!r}.", hint=hint, id="articles.E201")]

@@ -73,7 +73,9 @@ def test_a_site_url_that_is_not_a_scheme_and_host_is_a_system_check_error(settin
         call_command("check", tags=["compatibility"])
 
 
-@pytest.mark.parametrize("site_url", ["", "https://news.example.kz", "http://127.0.0.1:8000", "https://news.example.kz/"])
+@pytest.mark.parametrize(
+    "site_url", ["", "https://news.example.kz", "http://127.0.0.1:8000", "https://news.example.kz/"]
+)
 def test_a_scheme_and_host_is_a_valid_site_url(settings, site_url):
     settings.ARTICLES_SITE_URL = site_url
     call_command("check", tags=["compatibility"])
