@@ -32,6 +32,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 run: export DJANGO_DEBUG ?= 1
+# Absolute URLs (canonical, feeds, sitemap) leave out a port unless the site URL names it.
+run: export ARTICLES_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore '.venv*' --verbosity 0
