@@ -283,3 +283,27 @@ def test_english_admin_dates_put_the_day_first_in_every_form():
         assert [date_format(day, name) for name in (
             "DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT",
         )] == ["30 November 2026", "30 Nov 2026", "30 November 2026, 14:05", "30 Nov 2026, 14:05", "30 November"]
+
+
+def test_kazakh_admin_has_none_of_djangos_misspellings(newsroom_admin):
+    client, objects = newsroom_admin
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    misspellings = ["Өзгетру", "өзгету", "үщін", "Сүзгіз", "тандау", "сүрет", "Даңғо", "Өшіру(жою)", "0 of"]
+    found = {
+        page: [word for word in misspellings if word in html]
+        for page in admin_pages(objects) if (html := client.get(page).text)
+    }
+    assert {page: words for page, words in found.items() if words} == {}
+
+
+@pytest.mark.parametrize(("url_name", "with_object", "title"), [
+    ("admin:articles_article_changelist", False, "Выберите объект для изменения: статья"),
+    ("admin:articles_article_add", False, "Добавление: статья"),
+    ("admin:articles_article_change", True, "Изменение: статья"),
+])
+def test_russian_titles_keep_the_model_name_in_the_nominative(newsroom_admin, url_name, with_object, title):
+    # Django's Russian "Выберите %s для изменения" gives "Выберите статья для изменения".
+    client, objects = newsroom_admin
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = client.get(reverse(url_name, args=[objects["article"].pk] if with_object else [])).text
+    assert title in re.search(r"<title>(.*)</title>", html)[1].split(" | ")
