@@ -87,4 +87,7 @@ pgettext("one letter Saturday", "S");
 gettext("%(month)s %(day)s, %(year)s");
 gettext("%s (today, current selection)");
 gettext("%s (today)");
-gettext("%s (current selection)");
+gettext("%s (current selection)");// Django 5.2 LTS (supported too) has these instead of some of the above.
+ngettext("Note: You are %s hour ahead of server time.", "Note: You are %s hours ahead of server time.", 0);
+ngettext("Note: You are %s hour behind server time.", "Note: You are %s hours behind server time.", 0);
+gettext("You have selected an action, and you haven’t made any changes on individual fields. You’re probably looking for the Go button rather than the Save button.");

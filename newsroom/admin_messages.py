@@ -221,6 +221,26 @@ ADMIN = [
     gettext_noop('Change:'),
 ]
 
+# Strings of the same catalog in Django 5.2 LTS (supported too) that Django 6 no longer has.
+ADMIN_DJANGO_5_2 = [
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the following related '
+        "items will be deleted:"
+    ),
+    gettext_noop("Click here to select the objects across all pages"),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following protected related "
+        "objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related objects, but your "
+        "account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop("Go"),
+    gettext_noop("Models in the %(name)s application"),
+    gettext_noop("Run the selected action"),
+]
+
 # django/conf/locale/en/LC_MESSAGES/django.po: the strings of Django's forms and fields the admin shows that
 # Django's Russian and Kazakh catalogs leave untranslated.
 CORE = [
