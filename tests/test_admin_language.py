@@ -296,14 +296,30 @@ def test_kazakh_admin_has_none_of_djangos_misspellings(newsroom_admin):
     assert {page: words for page, words in found.items() if words} == {}
 
 
-@pytest.mark.parametrize(("url_name", "with_object", "title"), [
-    ("admin:articles_article_changelist", False, "Выберите объект для изменения: статья"),
-    ("admin:articles_article_add", False, "Добавление: статья"),
-    ("admin:articles_article_change", True, "Изменение: статья"),
+@pytest.mark.parametrize(("language", "url_name", "with_object", "title"), [
+    ("ru", "admin:articles_article_changelist", False, "Выберите статью для изменения"),
+    ("ru", "admin:articles_article_add", False, "Добавить статью"),
+    ("ru", "admin:articles_article_change", True, "Изменить статью"),
+    ("ru", "admin:articles_author_changelist", False, "Выберите автора для изменения"),
+    ("ru", "admin:auth_group_add", False, "Добавить группу"),
+    ("kk", "admin:articles_article_changelist", False, "Өзгерту үшін мақаланы таңдаңыз"),
+    ("kk", "admin:auth_user_changelist", False, "Өзгерту үшін пайдаланушыны таңдаңыз"),
+    ("en", "admin:articles_section_add", False, "Add section"),
 ])
-def test_russian_titles_keep_the_model_name_in_the_nominative(newsroom_admin, url_name, with_object, title):
+def test_titles_decline_the_models_name_as_the_language_needs(
+    newsroom_admin, language, url_name, with_object, title,
+):
     # Django's Russian "Выберите %s для изменения" gives "Выберите статья для изменения".
     client, objects = newsroom_admin
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(reverse(url_name, args=[objects["article"].pk] if with_object else [])).text
     assert title in re.search(r"<title>(.*)</title>", html)[1].split(" | ")
+    assert f"<h1>{title}</h1>" in html
+
+
+def test_a_view_only_editor_sees_the_view_titles(client, make_article, author_user):
+    published = make_article(languages=("ru",))
+    client.force_login(author_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = client.get(reverse("admin:articles_article_change", args=[published.pk])).text
+    assert "<h1>Просмотр статьи</h1>" in html
