@@ -257,6 +257,13 @@ def test_the_admin_carries_the_sites_name_in_the_editors_language(admin_client, 
     assert f"| {title}</title>" in html
 
 
+def test_the_admin_takes_the_sites_name_from_the_setting(admin_client, settings):
+    settings.ARTICLES_SITE_NAME = "Qazaq Times"
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    html = admin_client.get(reverse("admin:index")).text
+    assert ">Qazaq Times басқару панелі</a>" in html and "Newsroom" not in html
+
+
 @pytest.mark.parametrize(("language", "day_link"), [
     ("ru", "14 октября"), ("kk", "14 қазан"), ("en", "14 October"),
 ])
