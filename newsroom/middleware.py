@@ -85,6 +85,8 @@ class DatabaseOutageMiddleware:
             return self._serve_copy(request, copy)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        # Logged above, once a minute: Django's request log (django.utils.log.log_response) skips the response.
+        response._has_been_logged = True
         return response
 
     @staticmethod

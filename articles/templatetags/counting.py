@@ -40,7 +40,7 @@ def view_beacon(context, article, language: str | None = None) -> str:
     nonce = getattr(context.get("request"), "csp_nonce", None)
     return format_html(
         BEACON_SCRIPT,
-        nonce=format_html(' nonce="{}"', nonce) if nonce else "",
+        nonce=format_html(' nonce="{}"', str(nonce)) if nonce is not None else "",
         url=url,
         url_json=mark_safe(json.dumps(url).translate(SCRIPT_ESCAPES)),
     )
