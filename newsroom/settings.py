@@ -65,11 +65,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the request's parameters: a NUL character is answered 400 here, once for every view.
-    "newsroom.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # After LocaleMiddleware, so the 503 page is in the page's language.
+    # After LocaleMiddleware, so that their answers are in the page's language. Before any view reads the
+    # request's parameters: a NUL character is answered 400 here, once for every view.
+    "newsroom.middleware.RejectNulCharactersMiddleware",
     "newsroom.middleware.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
