@@ -1,8 +1,9 @@
 """Under the site's Content-Security-Policy, Chromium blocks nothing the pages or the admin need."""
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
+
+from .conftest import log_in_to_admin
 
 # Playwright injects this outside the page's policy; it records what the policy blocks.
 RECORD_VIOLATIONS = """
@@ -46,11 +47,7 @@ def test_the_admin_change_form_and_its_preview_work_without_a_csp_violation(
     watched_page, live_server, transactional_db, make_article
 ):
     article = make_article()
-    User.objects.create_superuser("chief", password="correct horse battery")
-    watched_page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
-    watched_page.fill("#id_username", "chief")
-    watched_page.fill("#id_password", "correct horse battery")
-    watched_page.click("input[type=submit]")
+    log_in_to_admin(watched_page, live_server, f"/admin/articles/article/{article.pk}/change/")
     watched_page.locator('a[href="#tab_id_body_kk"]').click()
     watched_page.fill("#id_body_kk", "## Қорытынды\n\n*Маңызды* мәтін.")
     preview = watched_page.locator('.markdown-preview[data-field="body_kk"]')
