@@ -174,8 +174,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.lockout.login_locked_out"
-# The address of the reader behind DJANGO_BEHIND_PROXY's proxy, not the proxy's own.
-AXES_IPWARE_PROXY_COUNT = 1 if env_flag("DJANGO_BEHIND_PROXY") else None
+# The reader's address: REMOTE_ADDR, or behind DJANGO_BEHIND_PROXY's one proxy the address it forwards. A
+# forwarded-for header is trusted only then: otherwise anyone could send a new one with every guess.
+if env_flag("DJANGO_BEHIND_PROXY"):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

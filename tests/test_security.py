@@ -170,6 +170,19 @@ def test_too_many_wrong_passwords_lock_the_login_out_with_a_translated_message(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_new_forwarded_for_address_with_each_guess_does_not_evade_the_lockout(client, chief, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/admin/login/?next=/admin/", {"username": "chief", "password": "wrong"},
+            headers={"x-forwarded-for": f"5.188.{number}.20"},
+        )
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "chief", "password": "correct horse battery"},
+        headers={"x-forwarded-for": "5.189.0.7"},
+    )
+    assert response.status_code == 429
+
+
 def test_a_locked_out_user_name_is_not_locked_out_for_other_names(client, chief, settings):
     User.objects.create_superuser("deputy", password="another good one")
     for _ in range(settings.AXES_FAILURE_LIMIT):
