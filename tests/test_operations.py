@@ -170,7 +170,7 @@ def test_staff_pages_are_never_kept_for_an_outage(client, make_article, editor, 
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL's timeouts"
 )
-def test_postgresql_statements_are_cancelled_after_the_statement_timeout(db):
+def test_postgresql_connections_carry_the_statement_and_connect_timeouts(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "10s"
