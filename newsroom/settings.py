@@ -102,7 +102,6 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------------------
 
 
-
 def database_from_url(url: str) -> dict:
     """The ``DATABASES`` entry for ``url``, with the timeouts that keep a hung server from holding workers.
 
