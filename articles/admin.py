@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
@@ -153,6 +155,17 @@ TRANSLATION_MARKS = {
 }
 
 
+class DateDrillDownChangeList(ChangeList):
+    """The admin's change list, with a date drill-down beyond the calendar (``?published_at__year=99999999999``)
+    treated as any other bad filter — "?e=1" — instead of an OverflowError or a year-10000 ValueError (a 500)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Article)
 class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
@@ -175,6 +188,9 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
         (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(

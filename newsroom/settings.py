@@ -7,12 +7,16 @@ Everything that differs between a laptop and production comes from the environme
 - ``DJANGO_SECRET_KEY``: required unless ``DJANGO_DEBUG`` is on.
 - ``DJANGO_DEBUG``: ``1``/``true``/``yes`` turns debugging on. Off by default.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
+
+The rest (timeouts, logging, CSP, login throttling) are listed in docs/operations.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,20 +55,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "articles",
     "newsroom",  # the host project's own commands (ensure_admin)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware, so that their answers are in the page's language. Before any view reads the
+    # request's parameters: a NUL character is answered 400 here, once for every view.
+    "newsroom.middleware.RejectNulCharactersMiddleware",
+    "newsroom.middleware.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -81,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -88,13 +101,29 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------------------
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def database_from_url(url: str) -> dict:
+    """The ``DATABASES`` entry for ``url``, with the timeouts that keep a hung server from holding workers.
+
+    PostgreSQL gives up connecting after ``DJANGO_DB_CONNECT_TIMEOUT`` seconds (libpq's minimum is 2) and cancels
+    a statement after ``DJANGO_DB_STATEMENT_TIMEOUT`` milliseconds, both well under gunicorn's 30-second worker
+    timeout: a database that accepts and never answers costs a request a few seconds, then a 503, not a worker.
+    """
+    database = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
-}
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "connect_timeout": int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")),
+            "options": f"-c statement_timeout={int(os.environ.get('DJANGO_DB_STATEMENT_TIMEOUT', '10000'))}",
+        }
+    return database
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers write view counts: WAL lets readers run beside the writer, IMMEDIATE takes the
     # write lock at BEGIN (so a transaction never fails half-way with "database is locked"), and the timeout
@@ -131,6 +160,26 @@ else:
     }
 
 # --- Authentication ---------------------------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin logins: after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is locked out for
+# DJANGO_LOGIN_COOLOFF_MINUTES; a successful login resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.lockout.login_locked_out"
+# The reader's address: REMOTE_ADDR, or behind DJANGO_BEHIND_PROXY's one proxy the address it forwards. A
+# forwarded-for header is trusted only then: otherwise anyone could send a new one with every guess.
+if env_flag("DJANGO_BEHIND_PROXY"):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,12 +238,46 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# No inline script or style runs unless it carries the response's nonce ({{ CSP_NONCE }} in templates,
+# request.csp_nonce in code). django-csp rather than Django 6's own SECURE_CSP: one set-up for 5.2 LTS and 6.x.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        # Article images may be hotlinked from other hosts (Markdown image syntax); nothing else may be.
+        "img-src": ["'self'", "data:", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [os.environ["DJANGO_CSP_REPORT_URI"]]} if os.environ.get("DJANGO_CSP_REPORT_URI") else {}),
+    },
+}
+
+# Everything to stderr, one line per record with time and level, tracebacks included: gunicorn passes a worker's
+# stderr on (newsroom/gunicorn.conf.py) and journald or docker keeps it. Errors of requests (the 500s) are logged
+# by django.request, with their traceback, whatever DJANGO_LOG_LEVEL says.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(name)s] %(process)d %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
+    },
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
 }
+
+# Served again while the database is unreachable (newsroom/middleware.py): the last good copy of each public
+# page, kept this long after it was last refreshed.
+NEWSROOM_OUTAGE_COPY_SECONDS = int(os.environ.get("DJANGO_OUTAGE_COPY_SECONDS", str(24 * 60 * 60)))
 
 # --- Newsroom ---------------------------------------------------------------------------------------------
 

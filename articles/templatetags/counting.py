@@ -14,7 +14,7 @@ register = template.Library()
 
 # Counted once the page is really shown: a prerendered page waits until the reader switches to it.
 BEACON_SCRIPT = (
-    "<script>(function(u){{function s(){{if(!(navigator.sendBeacon&&navigator.sendBeacon(u)))"
+    "<script{nonce}>(function(u){{function s(){{if(!(navigator.sendBeacon&&navigator.sendBeacon(u)))"
     "fetch(u,{{method:\"POST\",keepalive:true,credentials:\"same-origin\"}})}}"
     "if(document.prerendering)document.addEventListener(\"prerenderingchange\",s,{{once:true}});else s()}})"
     "({url_json})</script>"
@@ -36,4 +36,11 @@ def view_beacon(context, article, language: str | None = None) -> str:
         return ""
     with translation.override(language or translation.get_language()):
         url = reverse("articles:article_seen", kwargs={"pk": article.pk})
-    return format_html(BEACON_SCRIPT, url=url, url_json=mark_safe(json.dumps(url).translate(SCRIPT_ESCAPES)))
+    # Under a Content-Security-Policy (django-csp's request.csp_nonce) the inline script runs only with the nonce.
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    return format_html(
+        BEACON_SCRIPT,
+        nonce=format_html(' nonce="{}"', str(nonce)) if nonce is not None else "",
+        url=url,
+        url_json=mark_safe(json.dumps(url).translate(SCRIPT_ESCAPES)),
+    )

@@ -35,3 +35,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+
+
+def log_in_to_admin(page, live_server, next_path: str) -> None:
+    """Create the superuser "chief" and log in through the admin's login form, landing on ``next_path``."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("chief", password="correct horse battery")
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")

@@ -10,6 +10,12 @@ from .conftest import require
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """Let axe-core, which Playwright injects as an inline script, past the pages' Content-Security-Policy."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 @pytest.mark.parametrize("content", ["site_pages", "demo_pages"])
 def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
     page: Page, live_server, transactional_db, request, content

@@ -1,13 +1,10 @@
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
+
+from .conftest import log_in_to_admin
 
 
 def test_editor_sees_the_rendered_body_beside_the_markdown(page: Page, live_server, transactional_db):
-    User.objects.create_superuser("chief", password="correct horse battery")
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/add/")
-    page.fill("#id_username", "chief")
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
+    log_in_to_admin(page, live_server, "/admin/articles/article/add/")
     page.locator('a[href="#tab_id_body_ru"]').click()
     page.fill("#id_body_ru", '## Итоги\n\nОн сказал "да".\n\n<script>alert(1)</script>')
     preview = page.locator('.markdown-preview[data-field="body_ru"]')
