@@ -343,3 +343,16 @@ AUTH = [
     gettext_noop('Password reset complete'),
     gettext_noop('Password change successful'),
 ]
+
+# django-axes' models (login throttling), whose names show in the permission lists of the user and group forms.
+AXES = [
+    gettext_noop('access failure'),
+    gettext_noop('access failures'),
+    gettext_noop('access attempt'),
+    gettext_noop('access attempts'),
+    gettext_noop('Access Attempt'),
+    gettext_noop('access attempt expiration'),
+    gettext_noop('access attempt expirations'),
+    gettext_noop('access log'),
+    gettext_noop('access logs'),
+]

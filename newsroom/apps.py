@@ -1,5 +1,7 @@
 # The module, not the class: a class named in this module would become the "newsroom" app's own config.
+from axes import apps as axes_apps
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
@@ -7,3 +9,10 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "newsroom.admin_site.NewsroomAdminSite"
+
+
+class LoginAttemptsConfig(axes_apps.AppConfig):
+    """django-axes under a translated name: its permissions show on the user and group forms as «app | model | …»."""
+
+    default = False
+    verbose_name = _("Login attempts")

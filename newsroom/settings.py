@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "axes",
+    "newsroom.apps.LoginAttemptsConfig",  # django-axes, under a translated name
     "csp",
     "articles",
     "newsroom",  # the host project's own commands (ensure_admin)
@@ -172,6 +172,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Lockouts are lifted with `manage.py axes_reset_username`; axes' own admin pages are English-only, and editors
+# work wholly in their language (tests/test_admin_language.py).
+AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "newsroom.lockout.login_locked_out"
 # The reader's address: REMOTE_ADDR, or behind DJANGO_BEHIND_PROXY's one proxy the address it forwards. A
 # forwarded-for header is trusted only then: otherwise anyone could send a new one with every guess.
