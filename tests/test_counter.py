@@ -31,6 +31,8 @@ from articles.models import Article, ArticleDailyViews, ViewCountFlush
 from articles.services import article_record_view
 from articles.views import ArticleListView
 
+from .clock import FakeClock
+
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
@@ -93,6 +95,9 @@ BOTS = {
         "Safari/537.36"
     ),
 }
+# Seconds the test counters wait for Redis: long enough that a live Redis on a busy machine always answers in time;
+# only the stalled-Redis test waits this long, once.
+REDIS_TIMEOUT = 2.0
 PREFETCHES = {
     "Chrome prefetch": {"Sec-Purpose": "prefetch"},
     "Chrome prerender": {"Sec-Purpose": "prefetch;prerender"},
@@ -346,13 +351,14 @@ class RedisServer:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        # A generous bound, polled: a busy machine only makes the start slower.
+        deadline = time.monotonic() + 120
+        while self.process.poll() is None and time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
                 return
             except OSError:
-                time.sleep(0.02)
+                time.sleep(0.05)
         self.stop()
         raise RuntimeError("redis-server did not start")
 
@@ -366,7 +372,7 @@ class RedisServer:
         if self.process.poll() is None:
             self.resume()
             self.process.terminate()
-            self.process.wait(10)
+            self.process.wait(120)
 
 
 needs_redis_server = pytest.mark.skipif(
@@ -384,12 +390,36 @@ def shared_redis():
 
 
 @pytest.fixture
-def redis_counter(shared_redis, settings) -> RedisViewCounter:
-    """The Redis counter, under a key prefix of this test's own."""
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def redis_counter_for(settings, url: str, clock: FakeClock) -> RedisViewCounter:
+    """The Redis counter at ``url``, under a key prefix of its own, its circuit breaker on ``clock``.
+
+    The socket timeout is generous: a live Redis on a busy machine must never look stalled.
+    """
     settings.ARTICLES_VIEW_COUNTER = "redis"
-    settings.ARTICLES_VIEW_REDIS_URL = shared_redis.url
+    settings.ARTICLES_VIEW_REDIS_URL = url
     settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex}"
-    return view_counter()
+    settings.ARTICLES_VIEW_REDIS_TIMEOUT = REDIS_TIMEOUT
+    counter = view_counter()
+    counter.breaker.clock = clock
+    return counter
+
+
+@pytest.fixture
+def redis_counter(shared_redis, settings, clock) -> RedisViewCounter:
+    return redis_counter_for(settings, shared_redis.url, clock)
+
+
+@pytest.fixture
+def redis_sends(monkeypatch) -> list[str]:
+    """The views the Redis counter tried to send to Redis (those the breaker let through)."""
+    sends = []
+    real_send = RedisViewCounter.send
+    monkeypatch.setattr(RedisViewCounter, "send", lambda self, field: sends.append(field) or real_send(self, field))
+    return sends
 
 
 def test_redis_views_reach_the_database_at_the_flush(client, make_article, redis_counter):
@@ -484,13 +514,10 @@ def test_the_flush_command_has_nothing_to_do_for_the_database_counter(make_artic
 
 
 @needs_redis_server
-def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_article, settings, client):
+def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_article, settings, clock, redis_sends):
     server = RedisServer()
     try:
-        settings.ARTICLES_VIEW_COUNTER = "redis"
-        settings.ARTICLES_VIEW_REDIS_URL = server.url
-        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = "test:stopped"
-        counter = view_counter()
+        counter = redis_counter_for(settings, server.url, clock)
         article = make_article()
         for _ in range(3):
             assert read(Client(), article).status_code == 200
@@ -498,46 +525,43 @@ def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_a
         for _ in range(2):
             read(Client(), article)  # counted in Redis, not flushed yet
         server.stop()
-        attempts = []
-        original = counter.send
-        counter.send = lambda field: attempts.append(field) or original(field)
+        redis_sends.clear()
         for _ in range(5):
             assert read(Client(), article).status_code == 200
-        assert len(attempts) == 1, "the circuit breaker lets one request find Redis down, not every one"
+        assert len(redis_sends) == 1, "the circuit breaker lets one request find Redis down, not every one"
+        clock.advance(counter.breaker.retry_seconds - 0.001)
+        read(Client(), article)
+        assert len(redis_sends) == 1
+        clock.advance(0.001)
+        read(Client(), article)
+        assert len(redis_sends) == 2, "after the retry period one request tries Redis again"
         # The flushed views are kept and those of the outage are in the database; only the two views Redis held
         # when it died went with it (this Redis keeps nothing on disk; see docs/counting.md).
-        assert views_of(article) == 3 + 5
+        assert views_of(article) == 3 + 7
     finally:
         server.stop()
 
 
 @needs_redis_server
-def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, settings, client):
+def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, settings, clock, redis_sends):
     server = RedisServer()
     try:
-        settings.ARTICLES_VIEW_COUNTER = "redis"
-        settings.ARTICLES_VIEW_REDIS_URL = server.url
-        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = "test:stalled"
-        settings.ARTICLES_VIEW_REDIS_TIMEOUT = 0.05
-        settings.ARTICLES_VIEW_REDIS_RETRY_SECONDS = 0.2
-        counter = view_counter()
+        counter = redis_counter_for(settings, server.url, clock)
         article = make_article()
         for _ in range(3):
             read(Client(), article)  # in Redis
         server.pause()
-        attempts = []
-        original = counter.send
-        counter.send = lambda field: attempts.append(field) or original(field)
+        redis_sends.clear()
         for _ in range(4):
-            assert read(Client(), article).status_code == 200
-        assert len(attempts) == 1, "one request waits for the stalled Redis, the breaker spares the others"
-        counter.send = original
+            assert read(Client(), article).status_code == 200  # the first waits REDIS_TIMEOUT for the stalled Redis
+        assert len(redis_sends) == 1, "one request waits for the stalled Redis, the breaker spares the others"
         # The first view was sent and not answered: it is Redis's to count. The breaker then sent the other three
         # to the database.
         assert views_of(article) == 3
         server.resume()
-        time.sleep(0.3)  # the breaker lets Redis be tried again
+        clock.advance(counter.breaker.retry_seconds)
         read(Client(), article)
+        assert len(redis_sends) == 2, "the breaker lets Redis be tried again"
         counter.flush()
         assert views_of(article) == 3 + 4 + 1
         assert sum(daily_rows(article).values()) == 8
