@@ -1,5 +1,6 @@
 """View counting: what counts, where it is stored, the beacon, "most read", the admin breakdown."""
 
+import logging
 import os
 import shutil
 import signal
@@ -8,6 +9,7 @@ import subprocess
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 
@@ -16,7 +18,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.core.cache import cache
 from django.core.checks import run_checks
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client, RequestFactory, override_settings
@@ -330,6 +332,88 @@ def test_an_editors_save_keeps_views_counted_while_the_form_was_open(make_articl
     editor_copy.title_en = "Corrected"
     editor_copy.save()
     assert views_of(article) == 1 and sum(daily_rows(article).values()) == 1
+
+
+# --- A view that cannot be stored ------------------------------------------------------------------------------
+
+
+@contextmanager
+def read_only_database(*, whole_session: bool):
+    """Make the test's database refuse writes, as a read-only replica or a database in maintenance does.
+
+    ``whole_session``: every transaction from now on (for autocommit, as requests run by default); else a
+    savepoint in the transaction in progress, rolled back at the end, which takes the read-only mode with it.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        elif whole_session:
+            cursor.execute("SET default_transaction_read_only = on")
+    try:
+        if whole_session:
+            yield
+            return
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION READ ONLY")
+            yield
+            transaction.set_rollback(True)
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = OFF")
+            elif whole_session:
+                cursor.execute("SET default_transaction_read_only = off")
+
+
+def lost_view_lines(caplog, article, language) -> list[str]:
+    return [
+        record.getMessage() for record in caplog.records
+        if record.levelno >= logging.WARNING and "Lost a view" in record.getMessage()
+        and str(article.pk) in record.getMessage() and repr(language) in record.getMessage()
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("counter", ["db", "redis"])
+def test_with_the_database_read_only_the_page_is_served_and_the_lost_view_logged(make_article, settings, caplog,
+                                                                                   counter):
+    if counter == "redis":
+        # Redis unreachable: the counter falls back to the database, which refuses too.
+        settings.ARTICLES_VIEW_COUNTER = "redis"
+        settings.ARTICLES_VIEW_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex}"
+    article = make_article()
+    client = Client()
+    with read_only_database(whole_session=True):
+        response = read(client, article, "kk")
+        assert response.status_code == 200 and article.title_kk in response.content.decode()
+        assert "articles_seen" not in response.cookies, "a lost view is not remembered as counted"
+    assert len(lost_view_lines(caplog, article, "kk")) == 1
+    assert views_of(article) == 0
+    read(client, article, "kk")  # the database is back: the same reader's next load counts
+    assert views_of(article) == 1
+
+
+def test_a_refused_view_leaves_the_requests_transaction_usable(make_article, caplog):
+    # The test runs inside a transaction, as every request does with ATOMIC_REQUESTS: on PostgreSQL a failed
+    # statement would abort it, and every later query of the request would fail.
+    article = make_article()
+    with read_only_database(whole_session=False):
+        assert read(Client(), article, "ru").status_code == 200
+        assert Article.objects.filter(pk=article.pk).exists()
+    assert len(lost_view_lines(caplog, article, "ru")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_read_only_the_beacon_still_answers(make_article, settings, caplog):
+    settings.ARTICLES_VIEW_COUNTING = "beacon"
+    article = make_article()
+    with read_only_database(whole_session=True):
+        response = Client().post(beacon_url(article), headers={"user-agent": BROWSER, "sec-fetch-site": "same-origin"})
+    assert response.status_code == 204
+    assert len(lost_view_lines(caplog, article, "en")) == 1 and views_of(article) == 0
 
 
 # --- The Redis counter ------------------------------------------------------------------------------------------

@@ -162,7 +162,8 @@ def count_article_view(
     seen = SeenArticles.from_request(request, now=timestamp, window=window) if window > 0 else None
     if seen is not None and article_id in seen:
         return False
-    article_record_view(article_id=article_id, language=language, at=now)
+    if not article_record_view(article_id=article_id, language=language, at=now):
+        return False  # lost, and logged: no cookie, so the next load may count
     if seen is not None:
         seen.add(article_id, now=timestamp)
         seen.set_cookie(response, window=window, secure=request.is_secure())
