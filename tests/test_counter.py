@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 
 import pytest
+from crawlerdetect import CrawlerDetect
 from django.conf.urls.i18n import i18n_patterns
 from django.core.cache import cache
 from django.core.checks import run_checks
@@ -27,6 +28,7 @@ from django.utils import timezone, translation
 
 from articles.counting import readers
 from articles.counting.backends import RedisViewCounter, view_counter
+from articles.counting.crawlers import crawler_patterns
 from articles.counting.readers import SeenArticles, count_article_view, is_crawler
 from articles.counting.selectors import daily_views, most_read, most_read_cache_key
 from articles.models import Article, ArticleDailyViews, ViewCountFlush
@@ -97,6 +99,33 @@ BOTS = {
         "Safari/537.36"
     ),
 }
+# Fetch Metadata of requests for an article page that other pages make (another site's markup or script).
+EMBEDS = {
+    "<img> on another site": {"sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site"},
+    "<iframe> on another site": {
+        "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site",
+    },
+    "<script> on another site": {
+        "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site",
+    },
+    "fetch() from another site": {"sec-fetch-dest": "empty", "sec-fetch-mode": "cors", "sec-fetch-site": "cross-site"},
+    "<iframe> on this site": {"sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin"},
+}
+# Readers opening the page.
+NAVIGATIONS = {
+    "a link on Google": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site",
+        "sec-fetch-user": "?1", "referer": "https://www.google.com/",
+    },
+    "a link on this site": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin",
+        "sec-fetch-user": "?1",
+    },
+    "an address typed or bookmarked": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none", "sec-fetch-user": "?1",
+    },
+    "a browser without Fetch Metadata": {},
+}
 # Seconds the test counters wait for Redis: long enough that a live Redis on a busy machine always answers in time;
 # only the stalled-Redis test waits this long, once.
 REDIS_TIMEOUT = 2.0
@@ -161,6 +190,49 @@ def test_a_request_without_a_browsers_user_agent_is_a_bot(client, make_article, 
     assert views_of(article) == 0
 
 
+@pytest.mark.parametrize(
+    "user_agent",
+    [*BROWSERS.values(), *BOTS.values(), BROWSER + " YandexSearch/24.1", BROWSER + " Yandex/1.0",
+     "Mozilla/5.0 (Linux; Android 14) YandexSearch/24 Mobile Safari/537.36"],
+)
+def test_the_linear_time_detector_agrees_with_crawlerdetect(user_agent):
+    assert crawler_patterns().is_crawler(user_agent) is CrawlerDetect().is_crawler(user_agent)
+
+
+@pytest.fixture
+def detector_inputs(monkeypatch) -> list[str]:
+    """Every User-Agent the crawler patterns are run on."""
+    inputs = []
+    patterns = crawler_patterns()
+    real_is_crawler = patterns.is_crawler
+    monkeypatch.setattr(patterns, "is_crawler", lambda user_agent: inputs.append(user_agent) or real_is_crawler(
+        user_agent
+    ))
+    return inputs
+
+
+def unique_browser_user_agent(length: int) -> str:
+    """A browser's User-Agent padded to ``length`` with a token no cache has seen (digits: no crawler name)."""
+    padding = " " + "".join(str(int(digit, 16) % 10) for digit in uuid.uuid4().hex * (length // 32 + 1))
+    return (BROWSER + padding)[:length]
+
+
+@pytest.mark.parametrize("length", [readers.MAX_USER_AGENT_CHARS + 1, 1000, 10_000])
+def test_a_user_agent_longer_than_any_browsers_is_not_counted_and_never_matched(make_article, detector_inputs, length):
+    article = make_article()
+    assert read(Client(), article, **{"user-agent": unique_browser_user_agent(length)}).status_code == 200
+    assert views_of(article) == 0
+    assert detector_inputs == []
+
+
+def test_a_browsers_user_agent_up_to_the_limit_is_matched_and_counted(make_article, detector_inputs):
+    article = make_article()
+    user_agent = unique_browser_user_agent(readers.MAX_USER_AGENT_CHARS)
+    read(Client(), article, **{"user-agent": user_agent})
+    assert views_of(article) == 1
+    assert detector_inputs == [user_agent]
+
+
 def test_head_requests_are_not_counted(client, make_article):
     article = make_article()
     assert client.head(article.get_absolute_url("en"), headers={"user-agent": BROWSER}).status_code == 200
@@ -172,6 +244,20 @@ def test_prefetches_and_prerenders_are_not_counted(client, make_article, name):
     article = make_article()
     assert read(client, article, **PREFETCHES[name]).status_code == 200
     assert views_of(article) == 0
+
+
+@pytest.mark.parametrize("name", EMBEDS)
+def test_a_page_fetched_by_another_page_is_not_counted(make_article, name):
+    article = make_article()
+    assert read(Client(), article, **EMBEDS[name]).status_code == 200
+    assert views_of(article) == 0
+
+
+@pytest.mark.parametrize("name", NAVIGATIONS)
+def test_a_reader_navigating_to_the_page_is_counted(make_article, name):
+    article = make_article()
+    assert read(Client(), article, **NAVIGATIONS[name]).status_code == 200
+    assert views_of(article) == 1
 
 
 def test_logged_in_staff_are_not_counted_on_published_articles_either(admin_client, make_article):
