@@ -7,10 +7,9 @@ batches, exactly once each, and views are counted in the database while Redis is
 
 import logging
 import threading
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from datetime import date, timedelta
 from typing import ClassVar
@@ -134,10 +133,7 @@ class RedisViewCounter(ViewCounter):
     per worker per period, not one per request.
     """
 
-    def __init__(
-        self, *, url: str, key_prefix: str, timeout: float, retry_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, *, url: str, key_prefix: str, timeout: float, retry_seconds: float) -> None:
         import redis
         from redis.backoff import NoBackoff
         from redis.retry import Retry
@@ -155,7 +151,7 @@ class RedisViewCounter(ViewCounter):
         self.live_key = f"{key_prefix}:live"
         self.flush_key_prefix = f"{key_prefix}:flush:"
         self.database = DatabaseViewCounter()
-        self.breaker = CircuitBreaker(retry_seconds=retry_seconds, logger=logger, clock=clock)
+        self.breaker = CircuitBreaker(retry_seconds=retry_seconds, logger=logger)
 
     def record(self, *, article_id: int, language: str, day: date) -> None:
         if self.breaker.is_open or not self.send(f"{article_id}:{language}:{day:%Y%m%d}"):
