@@ -1,11 +1,12 @@
 """Django's Redis cache, except that a Redis that is down or slow is a cache miss rather than a failed page."""
 
 import logging
-import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+from articles.circuit_breaker import CircuitBreaker
 
 logger = logging.getLogger(__name__)
 
@@ -19,19 +20,15 @@ class ResilientRedisCache(RedisCache):
     """
 
     RETRY_SECONDS = 5.0
-    _down_until = 0.0
-    _warned_at = 0.0
+    # One per process: Django makes a cache object per thread, and all of them talk to the same Redis.
+    breaker = CircuitBreaker(retry_seconds=RETRY_SECONDS, logger=logger)
 
     def _failed(self, operation: str, error: RedisError) -> None:
-        now = time.monotonic()
-        ResilientRedisCache._down_until = now + self.RETRY_SECONDS
-        if now - ResilientRedisCache._warned_at > 60:
-            ResilientRedisCache._warned_at = now
-            logger.warning("Cache %s failed, serving without the cache: %s", operation, error)
+        self.breaker.failed("Cache %s failed, serving without the cache: %s", operation, error)
 
     @property
     def _down(self) -> bool:
-        return time.monotonic() < ResilientRedisCache._down_until
+        return self.breaker.is_open
 
     def get(self, key, default=None, version=None):
         if self._down:

@@ -1,9 +1,16 @@
 """With Redis as the cache (the production set-up), a Redis that goes away slows pages down; it never breaks them."""
 
+import logging
 import socket
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from articles.circuit_breaker import CircuitBreaker
+from newsroom.cache import ResilientRedisCache
+
+from .clock import FakeClock
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
@@ -15,7 +22,16 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def dead_redis_cache(settings):
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def dead_redis_cache(settings, monkeypatch, clock):
+    """The Redis cache, pointed at a port nothing listens on, with a breaker of its own on a fake clock."""
+    monkeypatch.setattr(ResilientRedisCache, "breaker", CircuitBreaker(
+        retry_seconds=ResilientRedisCache.RETRY_SECONDS, logger=logging.getLogger("newsroom.cache"), clock=clock,
+    ))
     settings.CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.ResilientRedisCache",
@@ -43,14 +59,34 @@ def test_pages_are_served_and_views_counted_while_the_cache_is_down(client, make
     assert article.view_count == 3
 
 
-def test_after_a_failure_the_cache_is_left_alone_for_a_while(dead_redis_cache, monkeypatch):
-    from newsroom.cache import ResilientRedisCache
+@pytest.fixture
+def redis_reads(monkeypatch) -> list[str]:
+    """The reads that reached Django's Redis cache (past the breaker)."""
+    reads = []
+    real_get = RedisCache.get
+    monkeypatch.setattr(RedisCache, "get", lambda self, key, *args, **kwargs: reads.append(key) or real_get(
+        self, key, *args, **kwargs
+    ))
+    return reads
 
-    monkeypatch.setattr(ResilientRedisCache, "_down_until", 0.0)
-    attempts = []
-    real_get = ResilientRedisCache.__mro__[1].get
-    monkeypatch.setattr(ResilientRedisCache.__mro__[1], "get",
-                        lambda self, *args, **kwargs: attempts.append(1) or real_get(self, *args, **kwargs))
+
+def test_after_a_failure_the_cache_is_left_alone_for_the_retry_period(dead_redis_cache, clock, redis_reads):
     for _ in range(10):
         assert dead_redis_cache.get("key") is None
-    assert len(attempts) == 1
+    assert len(redis_reads) == 1
+    clock.advance(ResilientRedisCache.RETRY_SECONDS - 0.001)
+    assert dead_redis_cache.get("key") is None
+    assert len(redis_reads) == 1
+    clock.advance(0.001)
+    assert dead_redis_cache.get("key") is None
+    assert len(redis_reads) == 2, "once the period is over, Redis is tried again"
+
+
+def test_a_cache_outage_is_logged_once_a_minute(dead_redis_cache, clock, caplog):
+    caplog.set_level(logging.WARNING, logger="newsroom.cache")
+    for _ in range(12):  # a minute of failures, one every retry period
+        dead_redis_cache.get("key")
+        clock.advance(ResilientRedisCache.RETRY_SECONDS)
+    dead_redis_cache.get("key")
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 2 and all(message.startswith("Cache get failed") for message in warnings)

@@ -1,5 +1,6 @@
 """View counting: what counts, where it is stored, the beacon, "most read", the admin breakdown."""
 
+import logging
 import os
 import shutil
 import signal
@@ -8,15 +9,17 @@ import subprocess
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from http.cookies import SimpleCookie
 
 import pytest
+from crawlerdetect import CrawlerDetect
 from django.conf.urls.i18n import i18n_patterns
 from django.core.cache import cache
 from django.core.checks import run_checks
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client, RequestFactory, override_settings
@@ -25,11 +28,14 @@ from django.utils import timezone, translation
 
 from articles.counting import readers
 from articles.counting.backends import RedisViewCounter, view_counter
+from articles.counting.crawlers import crawler_patterns
 from articles.counting.readers import SeenArticles, count_article_view, is_crawler
 from articles.counting.selectors import daily_views, most_read, most_read_cache_key
 from articles.models import Article, ArticleDailyViews, ViewCountFlush
 from articles.services import article_record_view
 from articles.views import ArticleListView
+
+from .clock import FakeClock
 
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -93,6 +99,36 @@ BOTS = {
         "Safari/537.36"
     ),
 }
+# Fetch Metadata of requests for an article page that other pages make (another site's markup or script).
+EMBEDS = {
+    "<img> on another site": {"sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site"},
+    "<iframe> on another site": {
+        "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site",
+    },
+    "<script> on another site": {
+        "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site",
+    },
+    "fetch() from another site": {"sec-fetch-dest": "empty", "sec-fetch-mode": "cors", "sec-fetch-site": "cross-site"},
+    "<iframe> on this site": {"sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin"},
+}
+# Readers opening the page.
+NAVIGATIONS = {
+    "a link on Google": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site",
+        "sec-fetch-user": "?1", "referer": "https://www.google.com/",
+    },
+    "a link on this site": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin",
+        "sec-fetch-user": "?1",
+    },
+    "an address typed or bookmarked": {
+        "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none", "sec-fetch-user": "?1",
+    },
+    "a browser without Fetch Metadata": {},
+}
+# Seconds the test counters wait for Redis: long enough that a live Redis on a busy machine always answers in time;
+# only the stalled-Redis test waits this long, once.
+REDIS_TIMEOUT = 2.0
 PREFETCHES = {
     "Chrome prefetch": {"Sec-Purpose": "prefetch"},
     "Chrome prerender": {"Sec-Purpose": "prefetch;prerender"},
@@ -154,6 +190,49 @@ def test_a_request_without_a_browsers_user_agent_is_a_bot(client, make_article, 
     assert views_of(article) == 0
 
 
+@pytest.mark.parametrize(
+    "user_agent",
+    [*BROWSERS.values(), *BOTS.values(), BROWSER + " YandexSearch/24.1", BROWSER + " Yandex/1.0",
+     "Mozilla/5.0 (Linux; Android 14) YandexSearch/24 Mobile Safari/537.36"],
+)
+def test_the_linear_time_detector_agrees_with_crawlerdetect(user_agent):
+    assert crawler_patterns().is_crawler(user_agent) is CrawlerDetect().is_crawler(user_agent)
+
+
+@pytest.fixture
+def detector_inputs(monkeypatch) -> list[str]:
+    """Every User-Agent the crawler patterns are run on."""
+    inputs = []
+    patterns = crawler_patterns()
+    real_is_crawler = patterns.is_crawler
+    monkeypatch.setattr(patterns, "is_crawler", lambda user_agent: inputs.append(user_agent) or real_is_crawler(
+        user_agent
+    ))
+    return inputs
+
+
+def unique_browser_user_agent(length: int) -> str:
+    """A browser's User-Agent padded to ``length`` with a token no cache has seen (digits: no crawler name)."""
+    padding = " " + "".join(str(int(digit, 16) % 10) for digit in uuid.uuid4().hex * (length // 32 + 1))
+    return (BROWSER + padding)[:length]
+
+
+@pytest.mark.parametrize("length", [readers.MAX_USER_AGENT_CHARS + 1, 1000, 10_000])
+def test_a_user_agent_longer_than_any_browsers_is_not_counted_and_never_matched(make_article, detector_inputs, length):
+    article = make_article()
+    assert read(Client(), article, **{"user-agent": unique_browser_user_agent(length)}).status_code == 200
+    assert views_of(article) == 0
+    assert detector_inputs == []
+
+
+def test_a_browsers_user_agent_up_to_the_limit_is_matched_and_counted(make_article, detector_inputs):
+    article = make_article()
+    user_agent = unique_browser_user_agent(readers.MAX_USER_AGENT_CHARS)
+    read(Client(), article, **{"user-agent": user_agent})
+    assert views_of(article) == 1
+    assert detector_inputs == [user_agent]
+
+
 def test_head_requests_are_not_counted(client, make_article):
     article = make_article()
     assert client.head(article.get_absolute_url("en"), headers={"user-agent": BROWSER}).status_code == 200
@@ -165,6 +244,20 @@ def test_prefetches_and_prerenders_are_not_counted(client, make_article, name):
     article = make_article()
     assert read(client, article, **PREFETCHES[name]).status_code == 200
     assert views_of(article) == 0
+
+
+@pytest.mark.parametrize("name", EMBEDS)
+def test_a_page_fetched_by_another_page_is_not_counted(make_article, name):
+    article = make_article()
+    assert read(Client(), article, **EMBEDS[name]).status_code == 200
+    assert views_of(article) == 0
+
+
+@pytest.mark.parametrize("name", NAVIGATIONS)
+def test_a_reader_navigating_to_the_page_is_counted(make_article, name):
+    article = make_article()
+    assert read(Client(), article, **NAVIGATIONS[name]).status_code == 200
+    assert views_of(article) == 1
 
 
 def test_logged_in_staff_are_not_counted_on_published_articles_either(admin_client, make_article):
@@ -327,6 +420,88 @@ def test_an_editors_save_keeps_views_counted_while_the_form_was_open(make_articl
     assert views_of(article) == 1 and sum(daily_rows(article).values()) == 1
 
 
+# --- A view that cannot be stored ------------------------------------------------------------------------------
+
+
+@contextmanager
+def read_only_database(*, whole_session: bool):
+    """Make the test's database refuse writes, as a read-only replica or a database in maintenance does.
+
+    ``whole_session``: every transaction from now on (for autocommit, as requests run by default); else a
+    savepoint in the transaction in progress, rolled back at the end, which takes the read-only mode with it.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        elif whole_session:
+            cursor.execute("SET default_transaction_read_only = on")
+    try:
+        if whole_session:
+            yield
+            return
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION READ ONLY")
+            yield
+            transaction.set_rollback(True)
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = OFF")
+            elif whole_session:
+                cursor.execute("SET default_transaction_read_only = off")
+
+
+def lost_view_lines(caplog, article, language) -> list[str]:
+    return [
+        record.getMessage() for record in caplog.records
+        if record.levelno >= logging.WARNING and "Lost a view" in record.getMessage()
+        and str(article.pk) in record.getMessage() and repr(language) in record.getMessage()
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("counter", ["db", "redis"])
+def test_with_the_database_read_only_the_page_is_served_and_the_lost_view_logged(make_article, settings, caplog,
+                                                                                   counter):
+    if counter == "redis":
+        # Redis unreachable: the counter falls back to the database, which refuses too.
+        settings.ARTICLES_VIEW_COUNTER = "redis"
+        settings.ARTICLES_VIEW_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex}"
+    article = make_article()
+    client = Client()
+    with read_only_database(whole_session=True):
+        response = read(client, article, "kk")
+        assert response.status_code == 200 and article.title_kk in response.content.decode()
+        assert "articles_seen" not in response.cookies, "a lost view is not remembered as counted"
+    assert len(lost_view_lines(caplog, article, "kk")) == 1
+    assert views_of(article) == 0
+    read(client, article, "kk")  # the database is back: the same reader's next load counts
+    assert views_of(article) == 1
+
+
+def test_a_refused_view_leaves_the_requests_transaction_usable(make_article, caplog):
+    # The test runs inside a transaction, as every request does with ATOMIC_REQUESTS: on PostgreSQL a failed
+    # statement would abort it, and every later query of the request would fail.
+    article = make_article()
+    with read_only_database(whole_session=False):
+        assert read(Client(), article, "ru").status_code == 200
+        assert Article.objects.filter(pk=article.pk).exists()
+    assert len(lost_view_lines(caplog, article, "ru")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_read_only_the_beacon_still_answers(make_article, settings, caplog):
+    settings.ARTICLES_VIEW_COUNTING = "beacon"
+    article = make_article()
+    with read_only_database(whole_session=True):
+        response = Client().post(beacon_url(article), headers={"user-agent": BROWSER, "sec-fetch-site": "same-origin"})
+    assert response.status_code == 204
+    assert len(lost_view_lines(caplog, article, "en")) == 1 and views_of(article) == 0
+
+
 # --- The Redis counter ------------------------------------------------------------------------------------------
 
 
@@ -346,13 +521,14 @@ class RedisServer:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        # A generous bound, polled: a busy machine only makes the start slower.
+        deadline = time.monotonic() + 120
+        while self.process.poll() is None and time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
                 return
             except OSError:
-                time.sleep(0.02)
+                time.sleep(0.05)
         self.stop()
         raise RuntimeError("redis-server did not start")
 
@@ -366,7 +542,7 @@ class RedisServer:
         if self.process.poll() is None:
             self.resume()
             self.process.terminate()
-            self.process.wait(10)
+            self.process.wait(120)
 
 
 needs_redis_server = pytest.mark.skipif(
@@ -384,12 +560,36 @@ def shared_redis():
 
 
 @pytest.fixture
-def redis_counter(shared_redis, settings) -> RedisViewCounter:
-    """The Redis counter, under a key prefix of this test's own."""
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def redis_counter_for(settings, url: str, clock: FakeClock) -> RedisViewCounter:
+    """The Redis counter at ``url``, under a key prefix of its own, its circuit breaker on ``clock``.
+
+    The socket timeout is generous: a live Redis on a busy machine must never look stalled.
+    """
     settings.ARTICLES_VIEW_COUNTER = "redis"
-    settings.ARTICLES_VIEW_REDIS_URL = shared_redis.url
+    settings.ARTICLES_VIEW_REDIS_URL = url
     settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex}"
-    return view_counter()
+    settings.ARTICLES_VIEW_REDIS_TIMEOUT = REDIS_TIMEOUT
+    counter = view_counter()
+    counter.breaker.clock = clock
+    return counter
+
+
+@pytest.fixture
+def redis_counter(shared_redis, settings, clock) -> RedisViewCounter:
+    return redis_counter_for(settings, shared_redis.url, clock)
+
+
+@pytest.fixture
+def redis_sends(monkeypatch) -> list[str]:
+    """The views the Redis counter tried to send to Redis (those the breaker let through)."""
+    sends = []
+    real_send = RedisViewCounter.send
+    monkeypatch.setattr(RedisViewCounter, "send", lambda self, field: sends.append(field) or real_send(self, field))
+    return sends
 
 
 def test_redis_views_reach_the_database_at_the_flush(client, make_article, redis_counter):
@@ -484,13 +684,10 @@ def test_the_flush_command_has_nothing_to_do_for_the_database_counter(make_artic
 
 
 @needs_redis_server
-def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_article, settings, client):
+def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_article, settings, clock, redis_sends):
     server = RedisServer()
     try:
-        settings.ARTICLES_VIEW_COUNTER = "redis"
-        settings.ARTICLES_VIEW_REDIS_URL = server.url
-        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = "test:stopped"
-        counter = view_counter()
+        counter = redis_counter_for(settings, server.url, clock)
         article = make_article()
         for _ in range(3):
             assert read(Client(), article).status_code == 200
@@ -498,46 +695,43 @@ def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_a
         for _ in range(2):
             read(Client(), article)  # counted in Redis, not flushed yet
         server.stop()
-        attempts = []
-        original = counter.send
-        counter.send = lambda field: attempts.append(field) or original(field)
+        redis_sends.clear()
         for _ in range(5):
             assert read(Client(), article).status_code == 200
-        assert len(attempts) == 1, "the circuit breaker lets one request find Redis down, not every one"
+        assert len(redis_sends) == 1, "the circuit breaker lets one request find Redis down, not every one"
+        clock.advance(counter.breaker.retry_seconds - 0.001)
+        read(Client(), article)
+        assert len(redis_sends) == 1
+        clock.advance(0.001)
+        read(Client(), article)
+        assert len(redis_sends) == 2, "after the retry period one request tries Redis again"
         # The flushed views are kept and those of the outage are in the database; only the two views Redis held
         # when it died went with it (this Redis keeps nothing on disk; see docs/counting.md).
-        assert views_of(article) == 3 + 5
+        assert views_of(article) == 3 + 7
     finally:
         server.stop()
 
 
 @needs_redis_server
-def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, settings, client):
+def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, settings, clock, redis_sends):
     server = RedisServer()
     try:
-        settings.ARTICLES_VIEW_COUNTER = "redis"
-        settings.ARTICLES_VIEW_REDIS_URL = server.url
-        settings.ARTICLES_VIEW_REDIS_KEY_PREFIX = "test:stalled"
-        settings.ARTICLES_VIEW_REDIS_TIMEOUT = 0.05
-        settings.ARTICLES_VIEW_REDIS_RETRY_SECONDS = 0.2
-        counter = view_counter()
+        counter = redis_counter_for(settings, server.url, clock)
         article = make_article()
         for _ in range(3):
             read(Client(), article)  # in Redis
         server.pause()
-        attempts = []
-        original = counter.send
-        counter.send = lambda field: attempts.append(field) or original(field)
+        redis_sends.clear()
         for _ in range(4):
-            assert read(Client(), article).status_code == 200
-        assert len(attempts) == 1, "one request waits for the stalled Redis, the breaker spares the others"
-        counter.send = original
+            assert read(Client(), article).status_code == 200  # the first waits REDIS_TIMEOUT for the stalled Redis
+        assert len(redis_sends) == 1, "one request waits for the stalled Redis, the breaker spares the others"
         # The first view was sent and not answered: it is Redis's to count. The breaker then sent the other three
         # to the database.
         assert views_of(article) == 3
         server.resume()
-        time.sleep(0.3)  # the breaker lets Redis be tried again
+        clock.advance(counter.breaker.retry_seconds)
         read(Client(), article)
+        assert len(redis_sends) == 2, "the breaker lets Redis be tried again"
         counter.flush()
         assert views_of(article) == 3 + 4 + 1
         assert sum(daily_rows(article).values()) == 8

@@ -73,14 +73,15 @@ class Gunicorn:
             ],
             stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        # A generous bound, polled: four workers starting on a busy machine only take longer.
+        deadline = time.monotonic() + 120
         while self.process.poll() is None and time.monotonic() < deadline:
             try:
                 if self.get("/en/", user_agent="probe")[0] == 200:
                     return
             except OSError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()}")
 
@@ -97,7 +98,7 @@ class Gunicorn:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(30)
+            self.process.wait(120)
 
 
 def read_concurrently(server: Gunicorn, path: str, *, readers: int, requests_each: int) -> list[int]:

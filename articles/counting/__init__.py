@@ -1,6 +1,8 @@
 """Article view counts: exact, cheap at traffic peaks, and proof against bots and reloads.
 
-- ``readers``: which requests count (no bots, prefetches, staff or reloads) and the cookie that remembers reloads;
+- ``readers``: which requests count (navigations only; no bots, prefetches, staff or reloads) and the cookie that
+  remembers reloads;
+- ``crawlers``: crawlerdetect's list of bots, matched in linear time;
 - ``backends``: where counted views go (the database at once, or Redis first and the database in batches);
 - ``selectors``: "most read" lists and the per-day breakdown, for templates and the admin;
 - ``views``: the beacon a cached page sends to be counted.

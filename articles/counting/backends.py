@@ -7,16 +7,17 @@ batches, exactly once each, and views are counted in the database while Redis is
 
 import logging
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from datetime import date, timedelta
 from typing import ClassVar
 
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from ..circuit_breaker import CircuitBreaker
 from ..conf import conf
 from ..models import Article, ArticleDailyViews, ViewCountFlush
 
@@ -53,9 +54,11 @@ class DatabaseViewCounter(ViewCounter):
         statements = Statements.get(using)
         connection = connections[using]
         if connection.vendor == "postgresql":
-            # One statement: one round trip, atomic by itself.
-            with connection.cursor() as cursor:
-                cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
+            # One statement: one round trip, atomic by itself. Inside a caller's transaction it gets a savepoint:
+            # a failed write must not abort the transaction the rest of the request runs in.
+            with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
+                with connection.cursor() as cursor:
+                    cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
             return
         # SQLite: BEGIN IMMEDIATE (see the project's settings) takes the write lock up front, so concurrent workers
         # queue for it (up to the timeout) instead of failing with "database is locked".
@@ -126,8 +129,8 @@ class RedisViewCounter(ViewCounter):
     whose id the database does not know, and only deletes the others.
 
     When Redis fails, views are counted in the database instead and Redis is left alone for
-    ``ARTICLES_VIEW_REDIS_RETRY_SECONDS`` (a circuit breaker), so a dead Redis costs one short timeout per worker
-    per period, not one per request.
+    ``ARTICLES_VIEW_REDIS_RETRY_SECONDS`` (``breaker``, a circuit breaker), so a dead Redis costs one short timeout
+    per worker per period, not one per request.
     """
 
     def __init__(self, *, url: str, key_prefix: str, timeout: float, retry_seconds: float) -> None:
@@ -147,12 +150,11 @@ class RedisViewCounter(ViewCounter):
         self.client = redis.Redis(connection_pool=self.pool)
         self.live_key = f"{key_prefix}:live"
         self.flush_key_prefix = f"{key_prefix}:flush:"
-        self.retry_seconds = retry_seconds
         self.database = DatabaseViewCounter()
-        self._redis_retry_at = 0.0
+        self.breaker = CircuitBreaker(retry_seconds=retry_seconds, logger=logger)
 
     def record(self, *, article_id: int, language: str, day: date) -> None:
-        if time.monotonic() < self._redis_retry_at or not self.send(f"{article_id}:{language}:{day:%Y%m%d}"):
+        if self.breaker.is_open or not self.send(f"{article_id}:{language}:{day:%Y%m%d}"):
             self.database.record(article_id=article_id, language=language, day=day)
 
     def send(self, field: str) -> bool:
@@ -184,10 +186,9 @@ class RedisViewCounter(ViewCounter):
             self.pool.release(connection)
 
     def failed(self, error: Exception, *, sent: bool) -> bool:
-        self._redis_retry_at = time.monotonic() + self.retry_seconds
-        logger.warning(
-            "Counting views in the database for %ss: Redis failed (%s)%s.", self.retry_seconds, error,
-            "; the view that was sent is left to Redis" if sent else "",
+        self.breaker.failed(
+            "Counting views in the database for %ss at a time: Redis failed (%s)%s.", self.breaker.retry_seconds,
+            error, "; the view that was sent is left to Redis" if sent else "",
         )
         return sent
 

@@ -1,7 +1,9 @@
 """Which requests count as a reader's view, and the cookie that keeps a reload from counting twice.
 
 A view counts once per browser per ``ARTICLES_VIEW_DEDUP_SECONDS``. Not counted: crawlers and link-preview bots
-(and any request without a User-Agent), ``HEAD``, prefetches and prerenders, and logged-in staff.
+(and any request without a User-Agent, or with one longer than any browser sends), ``HEAD``, prefetches and
+prerenders, logged-in staff, and a page fetched by another page (an ``<img>``, ``<iframe>``, ``<script>`` or
+``fetch()`` pointing at it) rather than navigated to.
 
 Reloads are remembered without a session or a database row: a small signed cookie lists the articles this browser
 was counted for, with the time of each (``"<id>.<time>"`` in base 36, the newest
@@ -11,7 +13,6 @@ was counted for, with the time of each (``"<id>.<time>"`` in base 36, the newest
 import functools
 from datetime import datetime
 
-from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils.cache import patch_cache_control
 
 from ..conf import conf
 from ..services import article_record_view
+from .crawlers import crawler_patterns
 
 # Headers browsers send when they fetch a page the reader may never look at.
 PREFETCH_HEADERS = {
@@ -28,10 +30,9 @@ PREFETCH_HEADERS = {
     "HTTP_X_PURPOSE": ("prefetch", "preview"),
     "HTTP_X_MOZ": ("prefetch",),
 }
-# No browser sends a longer User-Agent; the limit also bounds the classification cache.
-MAX_USER_AGENT_CHARS = 1024
-
-_crawler_detect = CrawlerDetect()
+# Real browsers, in-app ones included, send under 300 characters. A longer User-Agent is a bot's or an attack's: it
+# is not counted and never reaches the patterns, which bounds what one request can cost.
+MAX_USER_AGENT_CHARS = 512
 
 
 def cookie_signer() -> signing.Signer:
@@ -42,16 +43,30 @@ def cookie_signer() -> signing.Signer:
 def is_crawler(user_agent: str) -> bool:
     """Whether ``user_agent`` is a crawler, a link-preview bot or a tool (crawlerdetect's list).
 
-    An empty or overlong User-Agent is a bot too.
+    An empty User-Agent is a bot too, and so is one longer than ``MAX_USER_AGENT_CHARS`` (without being matched).
     """
-    return _is_crawler(user_agent[: MAX_USER_AGENT_CHARS + 1])
-
-
-# Cached: the list is one large regular expression, and a site sees the same few hundred browsers all day.
-@functools.lru_cache(maxsize=4096)
-def _is_crawler(user_agent: str) -> bool:
     user_agent = user_agent.strip()
-    return not user_agent or len(user_agent) > MAX_USER_AGENT_CHARS or _crawler_detect.is_crawler(user_agent)
+    if not user_agent or len(user_agent) > MAX_USER_AGENT_CHARS:
+        return True
+    return _matches_crawler(user_agent)
+
+
+# Cached: a site sees the same few hundred browsers all day.
+@functools.lru_cache(maxsize=4096)
+def _matches_crawler(user_agent: str) -> bool:
+    return crawler_patterns().is_crawler(user_agent)
+
+
+def is_navigation(request: HttpRequest) -> bool:
+    """Whether the browser is loading the page as a page (a link followed, an address typed), by Fetch Metadata.
+
+    An ``<img>``, ``<iframe>``, ``<script>`` or ``fetch()`` on another site pointing at the page is not a reader
+    opening it (and, cross-site, carries no reload cookie, so it would count on every visit to that site).
+    Browsers that send no Fetch Metadata (older Safari, for one) are taken at their word.
+    """
+    destination = request.META.get("HTTP_SEC_FETCH_DEST", "document")
+    mode = request.META.get("HTTP_SEC_FETCH_MODE", "navigate")
+    return destination == "document" and mode == "navigate"
 
 
 def is_prefetch(request: HttpRequest) -> bool:
@@ -162,7 +177,8 @@ def count_article_view(
     seen = SeenArticles.from_request(request, now=timestamp, window=window) if window > 0 else None
     if seen is not None and article_id in seen:
         return False
-    article_record_view(article_id=article_id, language=language, at=now)
+    if not article_record_view(article_id=article_id, language=language, at=now):
+        return False  # lost, and logged: no cookie, so the next load may count
     if seen is not None:
         seen.add(article_id, now=timestamp)
         seen.set_cookie(response, window=window, secure=request.is_secure())
@@ -173,9 +189,9 @@ def count_page_view(request: HttpRequest, response: HttpResponse, *, article_id:
     """Count the article page itself as a view when ``ARTICLES_VIEW_COUNTING`` is ``"request"``.
 
     The page is then marked ``private``: a shared cache that served it again would serve uncounted views. (With
-    ``"beacon"``, the page may be cached anywhere and the beacon counts.)
+    ``"beacon"``, the page may be cached anywhere and the beacon counts.) Only a navigation to the page counts.
     """
     if conf.ARTICLES_VIEW_COUNTING != "request":
         return False
     patch_cache_control(response, private=True)
-    return count_article_view(request, response, article_id=article_id, language=language)
+    return is_navigation(request) and count_article_view(request, response, article_id=article_id, language=language)
