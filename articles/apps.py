@@ -12,8 +12,12 @@ class ArticlesConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
+        from .search import article_deleted, article_saved
 
         for model_name in ("Article", "Author", "Section", "Byline"):
             model = self.get_model(model_name)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-delete")
+        # Every save and import of an article passes here, so the search index never lags behind the text.
+        post_save.connect(article_saved, sender=self.get_model("Article"), dispatch_uid="articles-search-save")
+        post_delete.connect(article_deleted, sender=self.get_model("Article"), dispatch_uid="articles-search-delete")

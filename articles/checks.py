@@ -108,3 +108,39 @@ def check_view_beacon_route(app_configs=None, **kwargs) -> list[Error]:
             id="articles.E107",
         )]
     return []
+
+
+@register(Tags.compatibility)
+def check_search_backend(app_configs=None, **kwargs) -> list[Error]:
+    """The search backend can be loaded, implements the interface and runs on the articles' database."""
+    from django.db import connections, router
+    from django.utils.module_loading import import_string
+
+    from .models import Article
+    from .search.backends import SearchBackend, backend_path
+
+    path = backend_path()
+    vendor = connections[router.db_for_write(Article)].vendor
+    if not path:
+        return [Error(
+            f"No search backend for {vendor}: the app's own run on PostgreSQL and SQLite.",
+            hint="Set ARTICLES_SEARCH_BACKEND to the dotted path of a SearchBackend subclass (see docs/search.md).",
+            id="articles.E201",
+        )]
+    try:
+        backend_class = import_string(path)
+    except ImportError as error:
+        return [Error(f"ARTICLES_SEARCH_BACKEND {path!r} cannot be imported: {error}", id="articles.E202")]
+    if not (isinstance(backend_class, type) and issubclass(backend_class, SearchBackend)):
+        return [Error(
+            f"ARTICLES_SEARCH_BACKEND {path!r} is not a subclass of articles.search.backends.SearchBackend.",
+            id="articles.E203",
+        )]
+    if backend_class.vendors and vendor not in backend_class.vendors:
+        return [Error(
+            f"ARTICLES_SEARCH_BACKEND {path!r} needs {' or '.join(backend_class.vendors)}, but articles are in "
+            f"{vendor}.",
+            hint="Leave ARTICLES_SEARCH_BACKEND empty to use the database's own search.",
+            id="articles.E204",
+        )]
+    return []
