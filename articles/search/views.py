@@ -1,5 +1,7 @@
 """The search page, ``/<lang>/search/?q=…``: the page language's published articles that match, best first."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,24 @@ from . import DATE, RELEVANCE, search_articles
 from .text import MAX_QUERY_LENGTH, highlight, plain_text, snippet
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser's date picker; a value typed into the address that is not a date is shown empty (the field's
+    error says why), since ``<input type="date">`` may only hold a date."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value).isoformat()
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
 class SearchForm(forms.Form):
     """What a reader searches for and how to narrow it; each invalid filter is reported and left out."""
 
@@ -17,8 +37,8 @@ class SearchForm(forms.Form):
     section = forms.ModelChoiceField(
         Section.objects.all(), label=_("Section"), required=False, empty_label=_("All sections")
     )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=IsoDateInput)
+    until = forms.DateField(label=_("To"), required=False, widget=IsoDateInput)
     sort = forms.ChoiceField(
         label=_("Order"), required=False,
         choices=[(RELEVANCE, _("Most relevant first")), (DATE, _("Newest first"))],
@@ -29,7 +49,6 @@ class SearchForm(forms.Form):
         # Longer input is cut rather than refused (see text.MAX_QUERY_LENGTH); the field says how much counts.
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
-        self.fields["since"].widget.format = self.fields["until"].widget.format = "%Y-%m-%d"
 
     def clean(self) -> dict:
         cleaned = super().clean()

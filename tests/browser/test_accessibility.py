@@ -10,7 +10,7 @@ from .conftest import require
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.mark.parametrize("content", ["site_pages", "demo_pages"])
+@pytest.mark.parametrize("content", ["site_pages", "demo_pages", "search_pages"])
 def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
     page: Page, live_server, transactional_db, request, content
 ):
