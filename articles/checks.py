@@ -113,14 +113,12 @@ def check_view_beacon_route(app_configs=None, **kwargs) -> list[Error]:
 @register(Tags.compatibility)
 def check_search_backend(app_configs=None, **kwargs) -> list[Error]:
     """The search backend can be loaded, implements the interface and runs on the articles' database."""
-    from django.db import connections, router
     from django.utils.module_loading import import_string
 
-    from .models import Article
-    from .search.backends import SearchBackend, backend_path
+    from .search.backends import SearchBackend, articles_connection, backend_path
 
     path = backend_path()
-    vendor = connections[router.db_for_write(Article)].vendor
+    vendor = articles_connection().vendor
     if not path:
         return [Error(
             f"No search backend for {vendor}: the app's own run on PostgreSQL and SQLite.",

@@ -193,6 +193,29 @@ def test_edits_reach_the_index_when_saved(client, make_article):
     assert found(client, "en", "fresh") == []
 
 
+def index_rows() -> int:
+    """How many documents the database's own index holds, whichever database this is."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM articles_search_document")
+        else:
+            counts = [f"(SELECT count(*) FROM articles_search_{code})" for code in ("en", "ru", "kk")]
+            cursor.execute("SELECT " + " + ".join(counts))
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleted_and_flushed_articles_leave_the_index(make_article):
+    kept, deleted = make_article(), make_article()
+    assert index_rows() == 6
+    deleted.delete()
+    assert index_rows() == 3
+    call_command("flush", interactive=False, verbosity=0)
+    assert index_rows() == 0 and not Article.objects.filter(pk=kept.pk).exists()
+
+
 def test_imported_articles_are_searchable(client, tmp_path: Path):
     (tmp_path / "story.ru.md").write_text(
         "---\nkey: story\nlang: ru\ntitle: Открытие библиотеки\nstatus: published\n"

@@ -1,43 +1,29 @@
 """Search storage: on PostgreSQL a tsvector per article and language under a GIN index, on SQLite an FTS5 table
-per language (see articles/search/). Other databases get nothing: they need an ARTICLES_SEARCH_BACKEND."""
+per language (see articles/search/), then the articles already there are indexed. Other databases get nothing:
+they need an ARTICLES_SEARCH_BACKEND."""
 
 from django.conf import settings
 from django.db import migrations
 
-POSTGRES_CREATE = """
-CREATE TABLE articles_search_document (
-    article_id bigint NOT NULL REFERENCES articles_article (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-    language varchar(10) NOT NULL,
-    document tsvector NOT NULL,
-    PRIMARY KEY (article_id, language)
-);
-CREATE INDEX articles_search_document_gin ON articles_search_document USING gin (document);
-"""
-
 
 def create_storage(apps, schema_editor):
-    from articles.search.postgres import PostgresSearchBackend
-    from articles.search.sqlite import SQLiteSearchBackend, create_fts_table
+    from articles.search import postgres, sqlite
 
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_CREATE)
-        PostgresSearchBackend().rebuild()
+        postgres.PostgresSearchBackend().rebuild()
     elif connection.vendor == "sqlite":
-        for language in settings.MODELTRANSLATION_LANGUAGES:
-            create_fts_table(connection, language)
-        SQLiteSearchBackend().rebuild()
+        sqlite.SQLiteSearchBackend().rebuild()  # creates the tables first
 
 
 def drop_storage(apps, schema_editor):
-    from articles.search.sqlite import fts_table
+    from articles.search import postgres, sqlite
 
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        schema_editor.execute("DROP TABLE IF EXISTS articles_search_document")
+        postgres.PostgresSearchBackend().drop_storage()
     elif connection.vendor == "sqlite":
-        for language in settings.MODELTRANSLATION_LANGUAGES:
-            schema_editor.execute(f"DROP TABLE IF EXISTS {fts_table(language)}")
+        sqlite.drop_storage(connection, settings.MODELTRANSLATION_LANGUAGES)
 
 
 class Migration(migrations.Migration):

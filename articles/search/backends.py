@@ -58,14 +58,18 @@ def load_backend(path: str) -> SearchBackend:
     return import_string(path)()
 
 
-def backend_path() -> str:
-    """The configured backend, else the one for the database that holds articles."""
+def articles_connection():
+    """The connection to the database that holds articles (and the database backends' index)."""
     from ..models import Article
 
+    return connections[router.db_for_write(Article)]
+
+
+def backend_path() -> str:
+    """The configured backend, else the one for the database that holds articles."""
     if conf.ARTICLES_SEARCH_BACKEND:
         return conf.ARTICLES_SEARCH_BACKEND
-    vendor = connections[router.db_for_write(Article)].vendor
-    return DATABASE_BACKENDS.get(vendor, "")
+    return DATABASE_BACKENDS.get(articles_connection().vendor, "")
 
 
 def search_backend() -> SearchBackend:

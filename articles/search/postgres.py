@@ -7,17 +7,48 @@ computed by PostgreSQL itself with the language's text search configuration (``A
 
 from collections.abc import Collection
 
-from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
-from .backends import SearchBackend
+from .backends import SearchBackend, articles_connection
 from .text import SearchQuery, stemmer_name
 
 TABLE = "articles_search_document"
 WEIGHTS = {"title": "A", "lead": "B", "body": "C"}
+
+# No foreign key: it would forbid TRUNCATE of articles (Django's flush). Triggers keep the rows in step instead,
+# whoever deletes articles, by a DELETE or a TRUNCATE.
+STORAGE = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    article_id bigint NOT NULL,
+    language varchar(10) NOT NULL,
+    document tsvector NOT NULL,
+    PRIMARY KEY (article_id, language)
+);
+CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document);
+CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {TABLE};
+    ELSE
+        DELETE FROM {TABLE} WHERE article_id = OLD.id;
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS {TABLE}_delete ON articles_article;
+CREATE TRIGGER {TABLE}_delete AFTER DELETE ON articles_article FOR EACH ROW EXECUTE FUNCTION {TABLE}_forget();
+DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article;
+CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON articles_article
+    FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget();
+"""
+DROP_STORAGE = f"""
+DROP TRIGGER IF EXISTS {TABLE}_delete ON articles_article;
+DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article;
+DROP FUNCTION IF EXISTS {TABLE}_forget();
+DROP TABLE IF EXISTS {TABLE};
+"""
 
 
 def text_search_config(language: str) -> str:
@@ -35,27 +66,30 @@ def tsquery(query: SearchQuery) -> tuple[str, list]:
 class PostgresSearchBackend(SearchBackend):
     vendors = ("postgresql",)
 
-    def connection(self):
-        from ..models import Article
-
-        return connections[router.db_for_write(Article)]
-
     def index(self, article_ids: Collection[int]) -> None:
         ids = list(article_ids)
-        with self.connection().cursor() as cursor:
+        with articles_connection().cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [ids])
             for language in conf.ARTICLES_LANGUAGES:
                 sql, params = self.documents_sql(language)
                 cursor.execute(f"{sql} AND id = ANY(%s)", [*params, ids])
 
     def remove(self, article_ids: Collection[int]) -> None:
-        with self.connection().cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(article_ids)])
+        """Nothing to do: the triggers of ``STORAGE`` delete an article's rows with the article."""
+
+    def create_storage(self) -> None:
+        with articles_connection().cursor() as cursor:
+            cursor.execute(STORAGE)
+
+    def drop_storage(self) -> None:
+        with articles_connection().cursor() as cursor:
+            cursor.execute(DROP_STORAGE)
 
     def rebuild(self) -> int:
         from ..models import Article
 
-        with self.connection().cursor() as cursor:
+        self.create_storage()
+        with articles_connection().cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # not TRUNCATE: searches go on during a rebuild
             for language in conf.ARTICLES_LANGUAGES:
                 cursor.execute(*self.documents_sql(language))
@@ -65,7 +99,7 @@ class PostgresSearchBackend(SearchBackend):
         """An ``INSERT … SELECT`` of the documents in ``language`` of every article that has text in it."""
         from ..models import Article
 
-        quote = self.connection().ops.quote_name
+        quote = articles_connection().ops.quote_name
         config = text_search_config(language)
         columns = {name: quote(build_localized_fieldname(name, language)) for name in WEIGHTS}
         document = " || ".join(
@@ -88,7 +122,7 @@ class PostgresSearchBackend(SearchBackend):
 
     def rank(self, articles: QuerySet, query: SearchQuery) -> QuerySet:
         condition, params = tsquery(query)
-        article_id = f"{self.connection().ops.quote_name(articles.model._meta.db_table)}.id"
+        article_id = f"{articles_connection().ops.quote_name(articles.model._meta.db_table)}.id"
         rank = RawSQL(
             f"SELECT ts_rank(document, {condition}) FROM {TABLE} "
             f"WHERE article_id = {article_id} AND language = %s",

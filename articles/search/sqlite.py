@@ -8,13 +8,12 @@ are case-folded in Python before they are stored, so ``Ә`` finds ``ә``. Stems 
 import re
 from collections.abc import Collection
 
-from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
-from .backends import SearchBackend
+from .backends import SearchBackend, articles_connection
 from .text import SearchQuery, index_terms
 
 # bm25() weights of the title, lead and body columns.
@@ -26,12 +25,28 @@ def fts_table(language: str) -> str:
     return "articles_search_" + re.sub(r"\W", "_", language.lower())
 
 
-def create_fts_table(connection, language: str) -> None:
+DELETE_TRIGGER = "articles_search_delete"
+
+
+def create_storage(connection, languages: Collection[str]) -> None:
+    """An FTS5 table per language, and a trigger that deletes an article's rows with the article (whoever deletes
+    it: Django's flush, a raw ``DELETE``), since virtual tables cannot have foreign keys."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts_table(language)} "
-            "USING fts5(title, lead, body, tokenize = 'unicode61 remove_diacritics 0')"
-        )
+        for language in languages:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts_table(language)} "
+                "USING fts5(title, lead, body, tokenize = 'unicode61 remove_diacritics 0')"
+            )
+        deletes = " ".join(f"DELETE FROM {fts_table(language)} WHERE rowid = old.id;" for language in languages)
+        cursor.execute(f"DROP TRIGGER IF EXISTS {DELETE_TRIGGER}")
+        cursor.execute(f"CREATE TRIGGER {DELETE_TRIGGER} AFTER DELETE ON articles_article BEGIN {deletes} END")
+
+
+def drop_storage(connection, languages: Collection[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {DELETE_TRIGGER}")
+        for language in languages:
+            cursor.execute(f"DROP TABLE IF EXISTS {fts_table(language)}")
 
 
 def delete_rows(cursor, table: str, ids: list[int]) -> None:
@@ -47,11 +62,6 @@ def match_expression(query: SearchQuery) -> str:
 class SQLiteSearchBackend(SearchBackend):
     vendors = ("sqlite",)
 
-    def connection(self):
-        from ..models import Article
-
-        return connections[router.db_for_write(Article)]
-
     def index(self, article_ids: Collection[int]) -> None:
         from ..models import Article
 
@@ -63,7 +73,7 @@ class SQLiteSearchBackend(SearchBackend):
 
     def write(self, language: str, ids: list[int], rows) -> None:
         table = fts_table(language)
-        with self.connection().cursor() as cursor:
+        with articles_connection().cursor() as cursor:
             delete_rows(cursor, table, ids)
             cursor.executemany(
                 f"INSERT INTO {table} (rowid, title, lead, body) VALUES (%s, %s, %s, %s)",
@@ -75,18 +85,15 @@ class SQLiteSearchBackend(SearchBackend):
             )
 
     def remove(self, article_ids: Collection[int]) -> None:
-        ids = list(article_ids)
-        with self.connection().cursor() as cursor:
-            for language in conf.ARTICLES_LANGUAGES:
-                delete_rows(cursor, fts_table(language), ids)
+        """Nothing to do: the trigger ``create_storage`` makes deletes an article's rows with the article."""
 
     def rebuild(self) -> int:
         from ..models import Article
 
-        connection = self.connection()
-        for language in conf.ARTICLES_LANGUAGES:
-            create_fts_table(connection, language)
-            with connection.cursor() as cursor:
+        connection = articles_connection()
+        create_storage(connection, conf.ARTICLES_LANGUAGES)
+        with connection.cursor() as cursor:
+            for language in conf.ARTICLES_LANGUAGES:
                 cursor.execute(f"DELETE FROM {fts_table(language)}")
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), CHUNK):
@@ -101,7 +108,7 @@ class SQLiteSearchBackend(SearchBackend):
 
     def rank(self, articles: QuerySet, query: SearchQuery) -> QuerySet:
         table = fts_table(query.language)
-        article_id = f"{self.connection().ops.quote_name(articles.model._meta.db_table)}.id"
+        article_id = f"{articles_connection().ops.quote_name(articles.model._meta.db_table)}.id"
         weights = ", ".join(str(weight) for weight in COLUMN_WEIGHTS)
         # bm25() is lower for better matches; the rowid lookup keeps this to one index probe per article.
         rank = RawSQL(
