@@ -251,8 +251,8 @@ def test_search_articles_returns_nothing_for_a_query_without_words(make_article)
 
 
 @pytest.mark.parametrize("setting, error_id", [
-    ("articles.search.backends.NoSuchBackend", "articles.E202"),
-    ("articles.models.Article", "articles.E203"),
+    ("articles.search.backends.NoSuchBackend", "articles.E302"),
+    ("articles.models.Article", "articles.E303"),
 ])
 def test_a_wrong_search_backend_is_a_system_check_error(setting, error_id):
     with override_settings(ARTICLES_SEARCH_BACKEND=setting):
@@ -267,4 +267,4 @@ def test_the_other_databases_backend_is_a_system_check_error(settings):
         "sqlite": "articles.search.sqlite.SQLiteSearchBackend",
         "postgres": "articles.search.postgres.PostgresSearchBackend",
     }[other]
-    assert "articles.E204" in {message.id for message in run_checks()}
+    assert "articles.E304" in {message.id for message in run_checks()}
