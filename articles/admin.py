@@ -22,6 +22,7 @@ from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
+from .search import articles_matching
 from .services import article_publish, article_unpublish
 from .translation_status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
@@ -196,6 +197,12 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         return super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Titles, leads and bodies in every language through the site's search engine, and keys as typed."""
+        if not search_term.strip():
+            return queryset, False
+        return articles_matching(queryset, search_term) | queryset.filter(key__icontains=search_term.strip()), False
 
     def can_publish(self, request) -> bool:
         return request.user.has_perm(PUBLISH_PERMISSION)

@@ -13,6 +13,7 @@ class ArticlesConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
         from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
+        from .search import article_deleted, article_saved
 
         for model_name in ("Article", "Author", "Section", "Byline"):
             model = self.get_model(model_name)
@@ -23,3 +24,6 @@ class ArticlesConfig(AppConfig):
             pre_save.connect(remember_replaced_files, sender=model, dispatch_uid=f"articles-files-{model_name}-pre")
             post_save.connect(remove_replaced_files, sender=model, dispatch_uid=f"articles-files-{model_name}-save")
             post_delete.connect(remove_deleted_files, sender=model, dispatch_uid=f"articles-files-{model_name}-del")
+        # Every save and import of an article passes here, so the search index never lags behind the text.
+        post_save.connect(article_saved, sender=self.get_model("Article"), dispatch_uid="articles-search-save")
+        post_delete.connect(article_deleted, sender=self.get_model("Article"), dispatch_uid="articles-search-delete")

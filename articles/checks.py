@@ -147,3 +147,37 @@ def check_upload_limits(app_configs=None, **kwargs) -> list[Error]:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             errors.append(Error(f"{name} is {value!r}.", hint="Use a whole number above 0.", id="articles.E202"))
     return errors
+
+
+@register(Tags.compatibility)
+def check_search_backend(app_configs=None, **kwargs) -> list[Error]:
+    """The search backend can be loaded, implements the interface and runs on the articles' database."""
+    from django.utils.module_loading import import_string
+
+    from .search.backends import SearchBackend, articles_connection, backend_path
+
+    path = backend_path()
+    vendor = articles_connection().vendor
+    if not path:
+        return [Error(
+            f"No search backend for {vendor}: the app's own run on PostgreSQL and SQLite.",
+            hint="Set ARTICLES_SEARCH_BACKEND to the dotted path of a SearchBackend subclass (see docs/search.md).",
+            id="articles.E301",
+        )]
+    try:
+        backend_class = import_string(path)
+    except ImportError as error:
+        return [Error(f"ARTICLES_SEARCH_BACKEND {path!r} cannot be imported: {error}", id="articles.E302")]
+    if not (isinstance(backend_class, type) and issubclass(backend_class, SearchBackend)):
+        return [Error(
+            f"ARTICLES_SEARCH_BACKEND {path!r} is not a subclass of articles.search.backends.SearchBackend.",
+            id="articles.E303",
+        )]
+    if backend_class.vendors and vendor not in backend_class.vendors:
+        return [Error(
+            f"ARTICLES_SEARCH_BACKEND {path!r} needs {' or '.join(backend_class.vendors)}, but articles are in "
+            f"{vendor}.",
+            hint="Leave ARTICLES_SEARCH_BACKEND empty to use the database's own search.",
+            id="articles.E304",
+        )]
+    return []

@@ -109,5 +109,20 @@ class Settings:
         """How long "most read" lists are cached."""
         return getattr(settings, "ARTICLES_MOST_READ_CACHE_SECONDS", 60)
 
+    # --- Search (see docs/search.md) ---
+
+    @property
+    def ARTICLES_SEARCH_BACKEND(self) -> str:
+        """Dotted path of the search backend class; empty picks the database's own (PostgreSQL or SQLite)."""
+        return getattr(settings, "ARTICLES_SEARCH_BACKEND", "")
+
+    @property
+    def ARTICLES_SEARCH_STEMMERS(self) -> dict[str, str]:
+        """The Snowball stemmer per language, which is also the name of PostgreSQL's text search configuration.
+
+        Languages not listed (Kazakh: no stemmer exists) are matched by prefix after their endings are stripped.
+        """
+        return getattr(settings, "ARTICLES_SEARCH_STEMMERS", {"en": "english", "ru": "russian"})
+
 
 conf = Settings()

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .counting import views as counting_views
 from .feeds import LatestArticlesFeed
+from .search.views import SearchView
 
 app_name = "articles"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
     path("articles/<int:pk>/seen/", counting_views.article_seen, name="article_seen"),
     path("feed/", LatestArticlesFeed(), name="feed"),
+    path("search/", SearchView.as_view(), name="search"),
 ]

@@ -147,3 +147,18 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def search_pages(site_pages) -> list[str]:
+    """The search page in every language: empty, with results (highlighted, paginated), none, and bad filters."""
+    pages = []
+    for code, word in (("en", "story"), ("ru", "новости"), ("kk", "жаңалықтар")):
+        pages += [
+            f"/{code}/search/",
+            f"/{code}/search/?q={word}",
+            f"/{code}/search/?q={word}&sort=date&since=2020-01-01",
+            f"/{code}/search/?q=%3Cscript%3E%22",
+            f"/{code}/search/?q={word}&section=nope&since=2026-13-45",
+        ]
+    return pages

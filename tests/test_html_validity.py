@@ -11,7 +11,7 @@ import pytest
 VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-@pytest.mark.parametrize("content", ["site_pages", "demo_pages"])
+@pytest.mark.parametrize("content", ["site_pages", "demo_pages", "search_pages"])
 def test_every_public_page_passes_the_nu_html_checker(client, request, content, tmp_path):
     site_pages = request.getfixturevalue(content)
     if not (VNU_JAR.exists() and shutil.which("java")):

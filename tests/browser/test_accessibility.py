@@ -16,7 +16,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
 
 
-@pytest.mark.parametrize("content", ["site_pages", "demo_pages"])
+@pytest.mark.parametrize("content", ["site_pages", "demo_pages", "search_pages"])
 def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
     page: Page, live_server, transactional_db, request, content
 ):

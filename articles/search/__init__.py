@@ -1,0 +1,80 @@
+"""Site search: the articles of one language that match a reader's words, best or newest first.
+
+``text`` cuts text and queries into terms (stems, Kazakh endings, highlighting), ``backends`` defines the interface
+an index implements and picks the site's (``ARTICLES_SEARCH_BACKEND``), ``postgres`` and ``sqlite`` are the
+database's own indexes. Saves keep the index current through the signal receivers below; ``manage.py
+rebuild_search_index`` builds it again. See docs/search.md.
+"""
+
+from collections.abc import Collection
+from datetime import date
+
+from django.db.models import QuerySet
+
+from .backends import search_backend
+from .text import SearchQuery, parse_query
+
+RELEVANCE, DATE = "relevance", "date"
+
+
+def search_index_update(*, article_ids: Collection[int]) -> None:
+    """Store the current text of these articles in the search index."""
+    search_backend().index(article_ids)
+
+
+def search_index_remove(*, article_ids: Collection[int]) -> None:
+    search_backend().remove(article_ids)
+
+
+def search_index_rebuild() -> int:
+    """Index every article again; return how many were indexed."""
+    return search_backend().rebuild()
+
+
+def search_articles(
+    *, text: str, language: str, section_id: int | None = None, since: date | None = None,
+    until: date | None = None, order: str = RELEVANCE,
+) -> tuple[SearchQuery, QuerySet]:
+    """The published articles available in ``language`` that match ``text``, with their sections.
+
+    Returns the parsed query (for highlighting; empty when ``text`` has no words, and then so are the results)
+    and the articles, by relevance (newest first among equals) or, with ``order="date"``, newest first.
+    ``since`` and ``until`` bound the publication day (both included, in the site's time zone).
+    """
+    from ..models import Article
+
+    query = parse_query(text, language)
+    articles = Article.objects.published().available_in(language).select_related("section")
+    if not query:
+        return query, articles.none()
+    if section_id is not None:
+        articles = articles.filter(section_id=section_id)
+    if since is not None:
+        articles = articles.filter(published_at__date__gte=since)
+    if until is not None:
+        articles = articles.filter(published_at__date__lte=until)
+    backend = search_backend()
+    if order == DATE:
+        return query, backend.filter(articles, query).order_by("-published_at", "-pk")
+    return query, backend.rank(articles, query)
+
+
+def article_saved(sender, instance, **kwargs) -> None:
+    """Signal receiver: index an article's text after each save (imports included), in the same transaction."""
+    search_index_update(article_ids=[instance.pk])
+
+
+def article_deleted(sender, instance, **kwargs) -> None:
+    search_index_remove(article_ids=[instance.pk])
+
+
+def articles_matching(articles: QuerySet, text: str) -> QuerySet:
+    """The articles among ``articles`` (drafts included, if it has them) that match ``text`` in any language."""
+    from ..conf import conf
+
+    backend = search_backend()
+    found = articles.none()
+    for language in conf.ARTICLES_LANGUAGES:
+        if query := parse_query(text, language):
+            found |= backend.filter(articles, query)
+    return found

@@ -1,0 +1,77 @@
+"""The search backend interface, and which backend this site uses (``ARTICLES_SEARCH_BACKEND``).
+
+A backend keeps the searchable text of articles and answers queries about it. It never decides who may see an
+article: it is handed a queryset that already applies the publication rule (``Article.objects.published()
+.available_in(language)``) and narrows and orders that queryset. The PostgreSQL and SQLite backends keep their
+index in the same database; a site that outgrows them implements this class over an external engine.
+"""
+
+from collections.abc import Collection
+from functools import lru_cache
+
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from ..conf import conf
+from .text import SearchQuery
+
+DATABASE_BACKENDS = {
+    "postgresql": "articles.search.postgres.PostgresSearchBackend",
+    "sqlite": "articles.search.sqlite.SQLiteSearchBackend",
+}
+
+
+class SearchBackend:
+    """Index articles and find them. Subclasses implement every method that raises ``NotImplementedError``."""
+
+    #: Database vendors the backend needs for the articles' database (empty: any, e.g. an external engine).
+    vendors: tuple[str, ...] = ()
+
+    def index(self, article_ids: Collection[int]) -> None:
+        """Store the current title, lead and body of these articles in every language, replacing what was stored.
+
+        Called after each save, inside the saving transaction, so an import that rolls back leaves no trace.
+        """
+        raise NotImplementedError
+
+    def remove(self, article_ids: Collection[int]) -> None:
+        """Forget these articles (they were deleted)."""
+        raise NotImplementedError
+
+    def rebuild(self) -> int:
+        """Index every article again from scratch; return how many articles there are."""
+        raise NotImplementedError
+
+    def filter(self, articles: QuerySet, query: SearchQuery) -> QuerySet:
+        """The articles among ``articles`` whose text in ``query.language`` has every term of ``query``."""
+        raise NotImplementedError
+
+    def rank(self, articles: QuerySet, query: SearchQuery) -> QuerySet:
+        """``filter()``'s articles annotated with ``search_rank`` (higher is better) and ordered by it, the
+        newest first among equals."""
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=8)
+def load_backend(path: str) -> SearchBackend:
+    return import_string(path)()
+
+
+def articles_connection():
+    """The connection to the database that holds articles (and the database backends' index)."""
+    from ..models import Article
+
+    return connections[router.db_for_write(Article)]
+
+
+def backend_path() -> str:
+    """The configured backend, else the one for the database that holds articles."""
+    if conf.ARTICLES_SEARCH_BACKEND:
+        return conf.ARTICLES_SEARCH_BACKEND
+    return DATABASE_BACKENDS.get(articles_connection().vendor, "")
+
+
+def search_backend() -> SearchBackend:
+    """The backend this site searches with (one instance per process and setting)."""
+    return load_backend(backend_path())

@@ -1,0 +1,177 @@
+"""Words, stems and highlights: how text and queries are cut into terms, the same way for every backend.
+
+Languages with a Snowball stemmer (``ARTICLES_SEARCH_STEMMERS``: English, Russian) are matched by stem, so
+"новости" finds "новостей". Kazakh has no stemmer in Snowball or PostgreSQL: its words are indexed as they are
+(case-folded) and a query word is cut back to its stem by stripping the common inflectional endings
+(``kazakh_stem``), then matched as a prefix, so "Қазақстанның" finds "Қазақстан" and "Қазақстанда".
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from ..conf import conf
+
+# What a query may cost: longer input is cut, further words are ignored.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_WORD_LENGTH = 40
+# A prefix shorter than this matches too much of an archive to be useful (and costs a scan of the index).
+MIN_PREFIX_LENGTH = 3
+
+WORD = re.compile(r"\w+")
+
+# Kazakh inflectional endings, stripped in the order they are added to a stem: case, then possessive, then plural.
+# Derivational suffixes (-лық, -шы…) are kept: they make other words, not other forms of the same one. Endings that
+# start with ы/і are left out: after a vowel-final stem (Алматы-ның) they would eat into the stem itself.
+KAZAKH_CASE_ENDINGS = (
+    "ның", "нің", "дың", "дің", "тың", "тің",  # genitive
+    "ны", "ні", "ды", "ді", "ты", "ті",  # accusative
+    "ға", "ге", "қа", "ке",  # dative
+    "дағы", "дегі", "тағы", "тегі", "да", "де", "та", "те",  # locative
+    "нан", "нен", "дан", "ден", "тан", "тен",  # ablative
+    "мен", "бен", "пен",  # instrumental
+)
+# The third-person possessive alone, and followed by a case (қала-сы-нда), after a vowel-final stem.
+KAZAKH_POSSESSIVE_ENDINGS = (
+    "сы", "сі", "сын", "сін", "сына", "сіне", "сының", "сінің", "сында", "сінде", "сынан", "сінен", "сымен", "сімен",
+)
+KAZAKH_PLURAL_ENDINGS = ("лар", "лер", "дар", "дер", "тар", "тер")
+KAZAKH_MIN_STEM = 3
+
+
+def strip_ending(word: str, endings: tuple[str, ...]) -> str:
+    """``word`` without the longest of ``endings`` it has, if a stem of ``KAZAKH_MIN_STEM`` letters remains."""
+    for ending in sorted(endings, key=len, reverse=True):
+        if word.endswith(ending) and len(word) - len(ending) >= KAZAKH_MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def kazakh_stem(word: str) -> str:
+    """A case-folded Kazakh ``word`` without its case, possessive and plural endings: қалаларда → қала."""
+    without_possessive = strip_ending(word, KAZAKH_POSSESSIVE_ENDINGS)
+    if without_possessive != word:
+        return strip_ending(without_possessive, KAZAKH_PLURAL_ENDINGS)
+    word = strip_ending(word, KAZAKH_CASE_ENDINGS)
+    without_possessive = strip_ending(word, KAZAKH_POSSESSIVE_ENDINGS)
+    # A bare -ы/-і is a possessive only after a plural (жаңалықтары); elsewhere it ends the stem (Алматы).
+    bare = word[:-1]
+    if without_possessive == word and word[-1:] in ("ы", "і") and strip_ending(bare, KAZAKH_PLURAL_ENDINGS) != bare:
+        without_possessive = bare
+    return strip_ending(without_possessive, KAZAKH_PLURAL_ENDINGS)
+
+
+@lru_cache(maxsize=16)
+def snowball(algorithm: str):
+    return snowballstemmer.stemmer(algorithm)
+
+
+def stemmer_name(language: str) -> str | None:
+    """The Snowball stemmer (and PostgreSQL text search configuration) for ``language``, or None."""
+    return conf.ARTICLES_SEARCH_STEMMERS.get(language)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """The form of a case-folded ``word`` that index and query share in ``language``."""
+    algorithm = stemmer_name(language)
+    return snowball(algorithm).stemWord(word) if algorithm else word
+
+
+def words(text: str) -> list[str]:
+    """The case-folded words of ``text`` (Unicode letters and digits; Cyrillic and Kazakh letters fold too)."""
+    return [match.casefold() for match in WORD.findall(text or "")]
+
+
+def index_terms(text: str, language: str) -> str:
+    """``text`` as the space-separated terms the SQLite index stores (stems where ``language`` has a stemmer)."""
+    return " ".join(stem(word, language) for word in words(text))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query: the word as typed (case-folded), the stem the index is searched for, and whether
+    documents match it by prefix (languages without a stemmer) rather than exactly."""
+
+    word: str
+    stem: str
+    prefix: bool
+
+    def matches(self, word: str, language: str) -> bool:
+        """Whether a case-folded ``word`` of a text is this term (for highlighting)."""
+        return word.startswith(self.stem) if self.prefix else stem(word, language) == self.stem
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A reader's query in one language, cut to what a search may cost. ``terms`` are all required (AND)."""
+
+    text: str
+    language: str
+    terms: tuple[Term, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def matches(self, word: str) -> bool:
+        return any(term.matches(word, self.language) for term in self.terms)
+
+
+def parse_query(text: str, language: str) -> SearchQuery:
+    """Turn what a reader typed into at most ``MAX_TERMS`` terms; punctuation and markup are not words."""
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    terms, seen = [], set()
+    for word in words(text):
+        word = word[:MAX_WORD_LENGTH]
+        if stemmer_name(language):
+            term = Term(word=word, stem=stem(word, language), prefix=False)
+        else:
+            reduced = kazakh_stem(word) if language == "kk" else word
+            term = Term(word=word, stem=reduced, prefix=len(reduced) >= MIN_PREFIX_LENGTH)
+        if term.stem not in seen:
+            seen.add(term.stem)
+            terms.append(term)
+        if len(terms) == MAX_TERMS:
+            break
+    return SearchQuery(text=text, language=language, terms=tuple(terms))
+
+
+def plain_text(rendered: str) -> str:
+    """The text of rendered HTML (a stored ``body_html``), for snippets; ``highlight`` escapes it again."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(rendered or ""))).strip()
+
+
+def highlight(text: str, query: SearchQuery) -> SafeString:
+    """``text``, escaped, with the words that match ``query`` in ``<mark>``."""
+    parts, position = [], 0
+    for match in WORD.finditer(text or ""):
+        if query.matches(match.group().casefold()):
+            parts.append(escape(text[position:match.start()]))
+            parts.append(f"<mark>{escape(match.group())}</mark>")
+            position = match.end()
+    parts.append(escape((text or "")[position:]))
+    return mark_safe("".join(parts))
+
+
+def snippet(text: str, query: SearchQuery, *, length: int = 240) -> SafeString:
+    """About ``length`` characters of ``text`` around its first match (or its start), escaped and highlighted."""
+    text = text or ""
+    start = 0
+    for match in WORD.finditer(text):
+        if query.matches(match.group().casefold()):
+            start = max(0, match.start() - length // 3)
+            break
+    if start:
+        # Begin at a word, not in the middle of one.
+        start = text.find(" ", start) + 1 or start
+    excerpt = text[start:start + length]
+    if start + length < len(text):
+        excerpt = excerpt[: excerpt.rfind(" ")] if " " in excerpt else excerpt
+    result = highlight(excerpt, query)
+    return mark_safe(("… " if start else "") + result + (" …" if start + len(excerpt) < len(text) else ""))

@@ -1,0 +1,103 @@
+"""The search page, ``/<lang>/search/?q=…``: the page language's published articles that match, best first."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Section
+from ..views import ArticleListPage
+from . import DATE, RELEVANCE, search_articles
+from .text import MAX_QUERY_LENGTH, highlight, plain_text, snippet
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser's date picker; a value typed into the address that is not a date is shown empty (the field's
+    error says why), since ``<input type="date">`` may only hold a date."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value).isoformat()
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
+class SearchForm(forms.Form):
+    """What a reader searches for and how to narrow it; each invalid filter is reported and left out."""
+
+    q = forms.CharField(label=_("Search for"), required=False)
+    section = forms.ModelChoiceField(
+        Section.objects.all(), label=_("Section"), required=False, empty_label=_("All sections")
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=IsoDateInput)
+    until = forms.DateField(label=_("To"), required=False, widget=IsoDateInput)
+    sort = forms.ChoiceField(
+        label=_("Order"), required=False,
+        choices=[(RELEVANCE, _("Most relevant first")), (DATE, _("Newest first"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Longer input is cut rather than refused (see text.MAX_QUERY_LENGTH); the field says how much counts.
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
+
+    def value(self, name: str):
+        """A field's cleaned value, or None when it was left empty or is invalid."""
+        return self.cleaned_data.get(name) or None
+
+
+class SearchView(ArticleListPage):
+    """Results in the page's language only, highlighted, paginated; filters by section and publication day."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        self.form.is_valid()
+        section = self.form.value("section")
+        self.query, articles = search_articles(
+            text=self.form.value("q") or "",
+            language=get_language(),
+            section_id=section.pk if section else None,
+            since=self.form.value("since"),
+            until=self.form.value("until"),
+            order=self.form.value("sort") or RELEVANCE,
+        )
+        return articles
+
+    def get_language_urls(self) -> dict[str, str]:
+        """The same search in each language: the query goes along, the page number does not."""
+        return {code: f"{url}?{query}" if (query := self.search_parameters()) else url
+                for code, url in super().get_language_urls().items()}
+
+    def search_parameters(self) -> str:
+        parameters = self.request.GET.copy()
+        parameters.pop("page", None)
+        return parameters.urlencode()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        language = get_language()
+        for article in context["articles"]:
+            article.search_title = highlight(article.translated("title", language), self.query)
+            article.search_lead = highlight(article.translated("lead", language) or "", self.query)
+            article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
+        parameters = self.search_parameters()
+        context.update(form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "")
+        return context
