@@ -20,7 +20,7 @@ from .markdown import MarkdownRejected, render_markdown
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .services import article_publish, article_unpublish
-from .translation_status import TranslationStatus, translation_outdated_in, translation_statuses
+from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 
 PUBLISH_PERMISSION = "articles.publish_article"
 

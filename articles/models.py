@@ -16,9 +16,9 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
-from .markdown_messages import REJECTION_MESSAGES, rejection_params
+from .markdown.messages import REJECTION_MESSAGES, rejection_params
 from .slugs import slug_from_title
-from .translation_status import language_choices, record_translation_sources
+from .translating.status import language_choices, record_translation_sources
 
 
 def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
@@ -301,7 +301,7 @@ class Article(TranslatedModel):
         help_text=_("The language the article was written in; translations are measured against it. "
                     "Left empty, it is the first language with a title."),
     )
-    # What translation_status.py compares: the source text's fingerprint now, and per language the one it was
+    # What translating/status.py compares: the source text's fingerprint now, and per language the one it was
     # translated from. Written by save(), never by forms.
     source_fingerprint = models.CharField(max_length=16, blank=True, editable=False)
     translated_from = models.JSONField(default=dict, blank=True, editable=False)

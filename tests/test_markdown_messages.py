@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS, REJECTION_CODES, MarkdownRejected, render_markdown
-from articles.markdown_messages import REJECTION_MESSAGES, rejection_params
+from articles.markdown.messages import REJECTION_MESSAGES, rejection_params
 from articles.models import Author
 from tests.hostile_inputs import OVER_THE_LIMIT_INPUTS
 from tests.test_admin import ADD_URL, article_form

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from articles.content_po import TranslationFileError, translation_file_import
+from articles.translating.po import TranslationFileError, translation_file_import
 from articles.models import Article
-from articles.translation_status import TranslationStatus, translation_status
+from articles.translating.status import TranslationStatus, translation_status
 
 BODY_EN = """Forty electric buses went into service on **Monday**.
 

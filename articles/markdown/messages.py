@@ -8,7 +8,7 @@ its numbers. ``REJECTION_MESSAGES`` has a template for each code, with the param
 from django.utils.formats import number_format
 from django.utils.translation import ngettext_lazy
 
-from .markdown import MarkdownRejected
+from .limits import MarkdownRejected
 
 # A template counted by a number (ngettext_lazy's third argument) takes its plural form from that param.
 REJECTION_MESSAGES = {

@@ -34,7 +34,7 @@ ARTICLE, AUTHOR, SECTION = "article", "author", "section"
 # Sections and authors first, so that article files find them; within a kind, files that claim a slug
 # explicitly come before those whose slug is made from the title and must step around the claimed ones; then an
 # article's file in its source_language comes before its translations, which are recorded as translated from the
-# source text as it is when they are saved (translation_status.py): written first, they would count as outdated.
+# source text as it is when they are saved (translating/status.py): written first, they would count as outdated.
 WRITE_ORDER = (SECTION, AUTHOR, ARTICLE)
 # Fields every language version of one object shares; the files of a run must not disagree on them.
 SHARED_FIELDS = {

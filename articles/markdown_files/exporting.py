@@ -1,4 +1,4 @@
-"""Export articles, authors and sections as the Markdown files ``importing`` reads.
+"""Export articles, authors and sections as the Markdown files that ``reading`` and ``checking`` read back.
 
 Importing an export into an empty database reproduces every article, author and section; importing it into the
 database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
@@ -18,8 +18,8 @@ import yaml
 from django.db import models
 from django.utils import timezone
 
-from .conf import conf
-from .models import Article, Author, Section
+from ..conf import conf
+from ..models import Article, Author, Section
 
 SAFE_FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
-from .conf import conf
-from .markdown_blocks import Block, body_blocks, body_rebuild, table_cells
-from .models import Article
-from .translation_status import (
+from ..conf import conf
+from .blocks import Block, body_blocks, body_rebuild, table_cells
+from ..models import Article
+from .status import (
     FIELD_SEGMENTS,
     TranslationStatus,
     field_text,

@@ -24,8 +24,8 @@ from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .conf import conf
-from .markdown_blocks import Block, body_blocks
+from ..conf import conf
+from .blocks import Block, body_blocks
 
 # The article's text that translations are made from; slugs and the rendered HTML follow from these. The body
 # is made of blocks, the other fields are one segment each.
