@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from articles.translating.po import TranslationFileError, translation_file_import
+from articles.translating.po_import import TranslationFileError, translation_file_import
 from articles.models import Article
 from articles.translating.status import TranslationStatus, translation_status
 
