@@ -14,11 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .conf import conf
+from .conf import conf, language_choices
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
 from .markdown.messages import REJECTION_MESSAGES, rejection_params
 from .slugs import slug_from_title
-from .translating.status import language_choices, record_translation_sources
+from .translating.status import record_translation_sources
 
 
 def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:

@@ -18,7 +18,6 @@ so that an export can tell which segments of an outdated translation still match
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
@@ -38,12 +37,6 @@ class TranslationStatus(models.TextChoices):
     UP_TO_DATE = "up-to-date", _("up to date")
     OUTDATED = "outdated", _("outdated")
     MISSING = "missing", _("missing")
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """The languages articles are written in, with their names: choices for ``Article.source_language``."""
-    names = dict(settings.LANGUAGES)
-    return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]
 
 
 def normalized(text: str | None) -> str:
