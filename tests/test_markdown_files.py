@@ -14,8 +14,8 @@ from PIL import Image
 
 from articles import markdown_files
 from articles.conf import conf
-from articles.markdown_files.reading import quoted
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
+from articles.markdown_files.reading import quoted
 from articles.models import Article, Author, Byline, Section
 from articles.translating.status import TranslationStatus, translation_statuses
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from articles.translating.po_import import TranslationFileError, translation_file_import
 from articles.models import Article
+from articles.translating.po_import import TranslationFileError, translation_file_import
 from articles.translating.status import TranslationStatus, translation_status
 
 BODY_EN = """Forty electric buses went into service on **Monday**.
@@ -232,6 +232,7 @@ def import_problems(path: Path) -> list[str]:
     ("body:1:paragraph", "Бір абзац.\n\nЕкі абзац.", "changes the Markdown structure"),
     ("body:3:list-item", "12-бағыт\n# тақырып", "changes the Markdown structure"),
     ("body:2:heading", "Бір\nекі", "must be one line"),
+    ("title", "Бір\rекі", "must be one line"),  # a carriage return alone ends a line too
     ("body:8:table-row", "Бағыт | Автобус | Артық", "has 3 table cells; the source row has 2"),
 ])
 def test_import_names_the_entry_and_changes_nothing(article, tmp_path, context, translation, expected):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
+from ..markdown import normalise_line_endings
 from ..models import Article
 from .blocks import Block, body_blocks, body_rebuild, table_cells
 from .po import HEADER_ID, HEADER_KEY, HEADER_SOURCE_FINGERPRINT, HEADER_SOURCE_LANGUAGE, Segment, source_segments
@@ -130,7 +131,7 @@ def translated_texts(path: Path, catalog: polib.POFile, segments: list[Segment],
         if entry.msgctxt in texts:
             problems.append(_("%(where)s: the segment appears twice.") % {"where": where})
             continue
-        text = entry.msgstr.replace("\r\n", "\n").strip()
+        text = normalise_line_endings(entry.msgstr).strip()
         texts[entry.msgctxt] = text
         if entry.msgid.strip() != segment.text and not stale:
             found = [_("its msgid is not the article's text: the entry was edited or belongs to another file.")]

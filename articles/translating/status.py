@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
+from ..markdown import normalise_line_endings
 from .blocks import Block, body_blocks
 
 # The article's text that translations are made from; slugs and the rendered HTML follow from these. The body
@@ -40,7 +41,7 @@ class TranslationStatus(models.TextChoices):
 
 
 def normalized(text: str | None) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return normalise_line_endings(text or "").strip()
 
 
 def digest(text: str, length: int = 16) -> str:
