@@ -141,6 +141,16 @@ def test_exported_file_passes_msgfmt_check(article, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("key", ["budget.2026", "a key/with a slash"])
+def test_the_po_and_the_markdown_export_name_an_articles_files_alike(make_article, tmp_path, key):
+    make_article(languages=("en",), key=key)
+    export(tmp_path / "po")
+    call_command("export_articles", out=tmp_path / "md", verbosity=0, stdout=StringIO())
+    po_stems = {path.name.removesuffix(".kk.po") for path in (tmp_path / "po").glob("*.po")}
+    markdown_stems = {path.name.removesuffix(".en.md") for path in (tmp_path / "md").glob("*.md")}
+    assert po_stems == markdown_stems and len(po_stems) == 1 and "/" not in po_stems.pop()
+
+
 def test_an_article_without_a_key_is_exported_under_its_id(make_article, tmp_path):
     article = make_article(languages=("en",))
     export(tmp_path)

@@ -10,7 +10,6 @@ block structure of the source (or of the source it was made from). A prefilled s
 the translation was saved is marked fuzzy. ``po_import`` applies a translated file.
 """
 
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -23,6 +22,7 @@ from django.utils.translation import ngettext
 
 from ..conf import conf
 from ..models import Article
+from ..slugs import file_stem
 from .blocks import Block, body_blocks, table_cells
 from .status import (
     FIELD_SEGMENTS,
@@ -37,7 +37,6 @@ HEADER_KEY = "X-Article-Key"
 HEADER_ID = "X-Article-Id"
 HEADER_SOURCE_LANGUAGE = "X-Source-Language"
 HEADER_SOURCE_FINGERPRINT = "X-Source-Fingerprint"
-SAFE_FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,7 @@ def segment_note(segment: Segment) -> str:
 
 
 def export_file_name(article: Article, target: str) -> str:
-    stem = article.key if article.key and SAFE_FILE_STEM.fullmatch(article.key) else f"article-{article.pk}"
-    return f"{stem}.{target}.po"
+    return f"{file_stem(article.key, prefix='article', pk=article.pk)}.{target}.po"
 
 
 def prefilled_translations(
