@@ -17,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
+from .markdown.messages import rejection_message
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .services import article_publish, article_unpublish
@@ -89,7 +90,7 @@ class MarkdownPreviewMixin:
         try:
             html = render_markdown(request.POST.get("text", ""), language)
         except MarkdownRejected as rejected:
-            return HttpResponseBadRequest(str(rejected), content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(rejection_message(rejected), content_type="text/plain; charset=utf-8")
         response = HttpResponse(html)
         response["Cache-Control"] = "no-store"
         return response

@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..conf import conf
 from ..markdown import MarkdownRejected, render_markdown
+from ..markdown.messages import rejection_message
 from ..models import Article, Author, Section
 from .reading import (
     ImportProblem,
@@ -272,7 +273,7 @@ def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> So
             try:
                 render_markdown(body, source.language)
             except MarkdownRejected as rejected:
-                problems.append(ImportProblem(path, body_line, "body", str(rejected)))
+                problems.append(ImportProblem(path, body_line, "body", str(rejection_message(rejected))))
     if problems:
         raise SourceError(problems)
     return source
