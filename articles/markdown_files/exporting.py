@@ -1,4 +1,4 @@
-"""Export articles, authors and sections as the Markdown files that ``reading`` and ``checking`` read back.
+"""Export articles, authors and sections as the Markdown files that the import reads.
 
 Importing an export into an empty database reproduces every article, author and section; importing it into the
 database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
