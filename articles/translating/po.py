@@ -10,6 +10,7 @@ block structure of the source (or of the source it was made from). A prefilled s
 the translation was saved is marked fuzzy. ``po_import`` applies a translated file.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -170,7 +171,7 @@ def article_po(article: Article, *, source: str, target: str) -> polib.POFile:
 
 
 def articles_export_po(
-    *, articles, target: str, directory: Path, source: str | None = None, pending_only: bool = False,
+    *, articles: Iterable[Article], target: str, directory: Path, source: str | None = None, pending_only: bool = False,
 ) -> list[Path]:
     """Write a PO file into ``directory`` for each of ``articles`` that has text to translate into ``target``.
 
