@@ -32,6 +32,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 run: export DJANGO_DEBUG ?= 1
+# Absolute URLs (canonical, feeds, sitemap) leave out a port unless the site URL names it.
+run: export ARTICLES_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore '.venv*' --verbosity 0
@@ -47,6 +49,8 @@ test: setup
 messages: export DJANGO_DEBUG = 1
 messages: setup
 	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	$(PY) manage.py makemessages --domain djangojs --ignore '.venv*' --ignore 'tests' --ignore 'bench' \
+		--ignore 'node_modules' --ignore 'staticfiles' --ignore '*/vendor/*' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py compilemessages --ignore '.venv*'
 
 # Fails when a catalog is untranslated, fuzzy, rejected by msgfmt, has wrong placeholders, plural forms or added

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import path
@@ -22,8 +23,11 @@ from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .services import article_publish, article_unpublish
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
+from .uploads import ImageUploadField
 
 PUBLISH_PERMISSION = "articles.publish_article"
+# Covers and photos are checked against the upload limits (articles/uploads.py) before Django opens the image.
+IMAGE_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": ImageUploadField}}
 
 
 def translated_search_fields(*field_names: str) -> list[str]:
@@ -107,6 +111,7 @@ class SectionAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
 class AuthorAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "slug"]
     search_fields = [*translated_search_fields("name"), "key", "slug"]
+    formfield_overrides = IMAGE_UPLOAD_OVERRIDES
 
 
 class BylineInline(admin.TabularInline):
@@ -160,6 +165,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
     inlines = [BylineInline]
+    formfield_overrides = IMAGE_UPLOAD_OVERRIDES
     readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False

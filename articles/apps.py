@@ -8,12 +8,18 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
+        from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
 
         for model_name in ("Article", "Author", "Section", "Byline"):
             model = self.get_model(model_name)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-delete")
+        for model_name in ("Article", "Author"):
+            model = self.get_model(model_name)
+            pre_save.connect(remember_replaced_files, sender=model, dispatch_uid=f"articles-files-{model_name}-pre")
+            post_save.connect(remove_replaced_files, sender=model, dispatch_uid=f"articles-files-{model_name}-save")
+            post_delete.connect(remove_deleted_files, sender=model, dispatch_uid=f"articles-files-{model_name}-del")

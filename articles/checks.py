@@ -108,3 +108,42 @@ def check_view_beacon_route(app_configs=None, **kwargs) -> list[Error]:
             id="articles.E107",
         )]
     return []
+
+
+@register(Tags.compatibility)
+def check_site_url(app_configs=None, **kwargs) -> list[Error]:
+    """``ARTICLES_SITE_URL``, when set, is a scheme and host only: ``https://news.example.kz``."""
+    from urllib.parse import urlsplit
+
+    from .conf import conf
+
+    site_url = conf.ARTICLES_SITE_URL
+    if not site_url:
+        return []
+    hint = 'Give the scheme and host only, e.g. "https://news.example.kz" (a port may follow the host).'
+    if not isinstance(site_url, str):
+        return [Error(f"ARTICLES_SITE_URL is {site_url!r}, not a string.", hint=hint, id="articles.E201")]
+    try:
+        parts = urlsplit(site_url)
+        port_ok = parts.port is None or parts.port > 0  # .port raises ValueError when it is not a number
+    except ValueError:
+        parts, port_ok = None, False
+    if (
+        not port_ok or parts.scheme not in ("http", "https") or not parts.hostname
+        or parts.username is not None or parts.path not in ("", "/") or parts.query or parts.fragment
+    ):
+        return [Error(f"ARTICLES_SITE_URL is {site_url!r}.", hint=hint, id="articles.E201")]
+    return []
+
+
+@register(Tags.compatibility)
+def check_upload_limits(app_configs=None, **kwargs) -> list[Error]:
+    """The upload limits are positive whole numbers."""
+    from .conf import conf
+
+    errors = []
+    for name in ("ARTICLES_MAX_UPLOAD_BYTES", "ARTICLES_MAX_IMAGE_PIXELS"):
+        value = getattr(conf, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            errors.append(Error(f"{name} is {value!r}.", hint="Use a whole number above 0.", id="articles.E202"))
+    return errors

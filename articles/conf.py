@@ -12,6 +12,12 @@ class Settings:
         return getattr(settings, "ARTICLES_SITE_NAME", "Newsroom")
 
     @property
+    def ARTICLES_SITE_URL(self) -> str:
+        """The site's scheme and host, ``https://news.example.kz``, that absolute URLs start with (see
+        ``site_url.py``); empty: the request's scheme and host name, without a port."""
+        return getattr(settings, "ARTICLES_SITE_URL", "")
+
+    @property
     def ARTICLES_PER_PAGE(self) -> int:
         return getattr(settings, "ARTICLES_PER_PAGE", 20)
 
@@ -41,6 +47,18 @@ class Settings:
     def ARTICLES_PAGE_CACHE_SECONDS(self) -> int:
         """How long parts of article pages (and the article lookup) are kept; any content change renews them."""
         return getattr(settings, "ARTICLES_PAGE_CACHE_SECONDS", 300)
+
+    # --- Uploads (covers and author photos) ---
+
+    @property
+    def ARTICLES_MAX_UPLOAD_BYTES(self) -> int:
+        """The largest image file the admin accepts."""
+        return getattr(settings, "ARTICLES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+    @property
+    def ARTICLES_MAX_IMAGE_PIXELS(self) -> int:
+        """The most pixels (width × height) an uploaded image may have; a small file can decode to a huge image."""
+        return getattr(settings, "ARTICLES_MAX_IMAGE_PIXELS", 40_000_000)
 
     # --- View counting (see docs/counting.md) ---
 

@@ -1,11 +1,13 @@
 import re
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language, gettext
 
 from .conf import conf
 from .models import Article
+from .site_url import absolute_url
 from .views import public_articles
 
 # Characters XML 1.0 cannot carry at all; a title holding one would otherwise make the whole feed fail.
@@ -21,17 +23,31 @@ class LatestArticlesFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> HttpRequest:
+        # Links are made absolute here, from the site URL (site_url.py), not by Feed from the Host header: the
+        # request is the "object" the feed's methods receive.
+        return request
+
     def title(self) -> str:
         return conf.ARTICLES_SITE_NAME
 
-    def link(self) -> str:
-        return f"/{get_language()}/"
+    def link(self, request: HttpRequest) -> str:
+        return absolute_url(request, f"/{get_language()}/")
+
+    def feed_url(self, request: HttpRequest) -> str:
+        return absolute_url(request, request.path)
 
     def description(self) -> str:
         return gettext("The latest news from %(site)s") % {"site": conf.ARTICLES_SITE_NAME}
 
-    def items(self):
-        return public_articles(get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE]
+    def items(self, request: HttpRequest) -> list[Article]:
+        articles = list(public_articles(get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE])
+        for article in articles:
+            article.feed_link = absolute_url(request, article.get_absolute_url())
+        return articles
+
+    def item_link(self, article: Article) -> str:
+        return article.feed_link
 
     def item_title(self, article: Article) -> str:
         return xml_text(article.title)

@@ -1,13 +1,26 @@
 from django.contrib.sitemaps import Sitemap
 
 from .models import Article, Author, Section
+from .site_url import site_host, site_scheme
+from .views import public_languages, with_public_languages
 
 
-class ArticleSitemap(Sitemap):
-    """Every published article, once per language it is available in, with its translations as alternates."""
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses start with the site URL (``site_url.py``), not with the Host a request names."""
 
     i18n = True
     alternates = True
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site_scheme(super().get_protocol(protocol))
+
+    def get_domain(self, site=None) -> str:
+        return site_host(super().get_domain(site))
+
+
+class ArticleSitemap(SiteSitemap):
+    """Every published article, once per language it is available in, with its translations as alternates."""
+
     x_default = True
     changefreq = "daily"
     limit = 5000
@@ -22,25 +35,28 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
-class SectionSitemap(Sitemap):
-    i18n = True
-    alternates = True
+class SectionSitemap(SiteSitemap):
+    """Every section, in each language it has a public article in (and a slug of its own)."""
+
     changefreq = "hourly"
 
     def items(self):
-        return Section.objects.all()
+        return with_public_languages(Section.objects.all(), "section")
 
     def get_languages_for_item(self, section: Section) -> list[str]:
-        return [code for code in super().get_languages_for_item(section) if section.translated("slug", code)]
+        return [code for code in public_languages(section) if section.translated("slug", code)]
 
 
-class AuthorSitemap(Sitemap):
-    i18n = True
-    alternates = True
+class AuthorSitemap(SiteSitemap):
+    """Every author, in each language they have a public article in."""
+
     changefreq = "weekly"
 
     def items(self):
-        return Author.objects.filter(articles__in=Article.objects.published()).distinct()
+        return with_public_languages(Author.objects.all(), "bylines__author")
+
+    def get_languages_for_item(self, author: Author) -> list[str]:
+        return public_languages(author)
 
 
 sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}

@@ -6,7 +6,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,6 +21,7 @@ from .conf import conf
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
 from .models import Article, Author, Section
+from .site_url import absolute_url, site_root
 
 
 def can_preview(request: HttpRequest) -> bool:
@@ -35,6 +36,23 @@ def site_languages() -> list[str]:
 def public_articles(language: str):
     """What lists show: published articles available in ``language``, with their section."""
     return Article.objects.published().available_in(language).select_related("section")
+
+
+def with_public_languages(queryset: QuerySet, article_relation: str) -> QuerySet:
+    """Mark each section or author with the languages it has public articles in, for ``public_languages()``.
+
+    ``article_relation`` leads from an article to the row (``"section"``, ``"bylines__author"``). Adds one
+    ``EXISTS`` per language to the query that fetches the rows, so pages and sitemaps ask no more queries.
+    """
+    return queryset.annotate(**{
+        f"public_in_{code}": Exists(public_articles(code).filter(**{article_relation: OuterRef("pk")}))
+        for code in conf.ARTICLES_LANGUAGES
+    })
+
+
+def public_languages(obj: Section | Author) -> list[str]:
+    """The languages a section or author fetched ``with_public_languages()`` has a public article in."""
+    return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]
 
 
 class PageMixin:
@@ -109,28 +127,41 @@ class ArticleListView(ArticleListPage):
 
 
 class AuthorDetailView(ArticleListPage):
-    """An author's page: their biography and their articles available in this language."""
+    """An author's page: their biography and their articles available in this language.
+
+    Not found in a language the author has no public article in yet (an author with drafts only is nowhere).
+    """
 
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        authors = with_public_languages(Author.objects.all(), "bylines__author")
+        self.author = get_object_or_404(authors, slug=self.kwargs["slug"])
+        if get_language() not in public_languages(self.author):
+            raise Http404("No public articles by this author in this language.")
         return public_articles(get_language()).filter(bylines__author=self.author)
+
+    def get_language_urls(self) -> dict[str, str]:
+        return {code: self.author.get_absolute_url(code) for code in public_languages(self.author)}
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(author=self.author, **kwargs)
 
 
 class SectionDetailView(ArticleListPage):
-    """A section's page, at the section's slug in this language; another language's slug redirects here."""
+    """A section's page, at the section's slug in this language; another language's slug redirects here.
+
+    Not found in a language the section has no public article in yet.
+    """
 
     template_name = "articles/section_detail.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        self.section = find_by_slug(Section.objects.all(), kwargs["slug"], language)
-        if self.section is None:
-            raise Http404("No section at this address.")
+        sections = with_public_languages(Section.objects.all(), "section")
+        self.section = find_by_slug(sections, kwargs["slug"], language)
+        if self.section is None or language not in public_languages(self.section):
+            raise Http404("No section with public articles at this address.")
         own_slug = self.section.translated("slug", language)
         if own_slug and own_slug != kwargs["slug"]:
             return HttpResponsePermanentRedirect(self.section.get_absolute_url(language) + query_string(request))
@@ -142,7 +173,7 @@ class SectionDetailView(ArticleListPage):
     def get_language_urls(self) -> dict[str, str]:
         return {
             code: self.section.get_absolute_url(code)
-            for code in site_languages()
+            for code in public_languages(self.section)
             if self.section.translated("slug", code)
         }
 
@@ -214,11 +245,11 @@ class ArticleDetailView(PageMixin, DetailView):
 
         @once
         def canonical_url() -> str:
-            return request.build_absolute_uri(article.get_absolute_url(content_language))
+            return absolute_url(request, article.get_absolute_url(content_language))
 
         @once
         def cover_url() -> str:
-            return request.build_absolute_uri(article.cover.url) if article.cover else ""
+            return absolute_url(request, article.cover.url) if article.cover else ""
 
         context.update(
             preview=self.preview,
@@ -226,7 +257,7 @@ class ArticleDetailView(PageMixin, DetailView):
             content_language=content_language,
             is_fallback=content_language != language,
             page_cache_key=generation_key(
-                "article-page", article.pk, language, content_language, request.get_host(), self.preview,
+                "article-page", article.pk, language, content_language, site_root(request), self.preview,
                 generation=self.generation,
             ),
             cache_seconds=conf.ARTICLES_PAGE_CACHE_SECONDS,
@@ -239,9 +270,9 @@ class ArticleDetailView(PageMixin, DetailView):
                 request, article, content_language, canonical_url=canonical_url(), cover_url=cover_url()
             )),
             alternates=once(lambda: [
-                (code, request.build_absolute_uri(url)) for code, url in self.get_language_urls().items()
+                (code, absolute_url(request, url)) for code, url in self.get_language_urls().items()
             ]),
-            x_default_url=once(lambda: request.build_absolute_uri(article.get_absolute_url(
+            x_default_url=once(lambda: absolute_url(request, article.get_absolute_url(
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
             ))),
@@ -286,7 +317,7 @@ def news_article_data(
             {
                 "@type": "Person",
                 "name": author.first_translation("name", preferred=language),
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": absolute_url(request, author.get_absolute_url(language)),
             }
             for author in article.byline()
         ],

@@ -42,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its admin integration patches in first.
     "modeltranslation",
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, branded (newsroom/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,6 +199,9 @@ LOGGING = {
 # --- Newsroom ---------------------------------------------------------------------------------------------
 
 ARTICLES_SITE_NAME = os.environ.get("ARTICLES_SITE_NAME", "Newsroom")
+# The scheme and host absolute URLs (canonical, og:url, feeds, sitemaps) start with, e.g. https://news.example.kz.
+# Unset, they use the request's scheme and host name without a port.
+ARTICLES_SITE_URL = os.environ.get("ARTICLES_SITE_URL", "")
 # The Telegram channel article pages invite readers to: ARTICLES_TELEGRAM_RU=https://t.me/… per language, or
 # ARTICLES_TELEGRAM for one channel in every language. The invitation's text is translated in locale/.
 ARTICLES_TELEGRAM = {

@@ -3,7 +3,11 @@
 A catalog fails when it has untranslated or fuzzy entries, when ``msgfmt --check`` rejects it, when a translation's
 placeholders differ from its msgid's (in every plural form), when its plural forms are wrong for the language,
 when a translation adds HTML markup or addresses its msgid lacks, or when ``makemessages`` would add or remove
-entries (the catalog is out of step with the code). Each check returns its problems, one line each.
+entries (the catalog is out of step with the code). Each check returns its problems, one line each. Both domains
+are checked: ``django`` and ``djangojs`` (the admin's JavaScript catalog).
+
+Django's own catalogs count too: every string of Django's admin, auth and content-types catalogs and of the admin's
+JavaScript catalog must have a translation in every language, ours (``newsroom/admin_messages.py``) or Django's.
 
 Run ``python -m tests.catalogs`` (what ``make check-messages`` does) to check the real catalogs.
 """
@@ -29,9 +33,18 @@ PLURAL_RULES = {
     "ru": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
     "kk": (2, "(n != 1)"),
 }
-# As the Makefile's messages target runs makemessages.
-MAKEMESSAGES_IGNORE = [".venv*", "tests", "bench"]
-MAKEMESSAGES_EXTENSIONS = (".py", ".html", ".txt")
+DOMAINS = ("django", "djangojs")
+# As the Makefile's messages target runs makemessages, per domain.
+MAKEMESSAGES_IGNORE = {
+    "django": [".venv*", "tests", "bench"],
+    "djangojs": [".venv*", "tests", "bench", "node_modules", "staticfiles", "*/vendor/*"],
+}
+MAKEMESSAGES_EXTENSIONS = (".py", ".html", ".txt", ".js")
+# Django's catalogs whose every msgid the admin may show, per domain; each needs a translation in every language.
+DJANGO_CATALOGS = {
+    "django": ["contrib/admin", "contrib/auth", "contrib/contenttypes", "contrib/sessions"],
+    "djangojs": ["contrib/admin"],
+}
 
 PYTHON_PLACEHOLDER = re.compile(
     r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conversion>[diouxXeEfFgGcrsa%])"
@@ -184,8 +197,9 @@ def copy_ignored(directory: str, names: list[str]) -> set[str]:
     for name in names:
         path = Path(directory, name)
         if path.is_dir():
-            if name.startswith(".") or name in {"tests", "bench", "locale", "__pycache__", "staticfiles", "media"} \
-                    or name.startswith(".venv") or name.endswith(".egg-info"):
+            if name.startswith(".") or name in {
+                "tests", "bench", "locale", "__pycache__", "staticfiles", "media", "node_modules", "vendor",
+            } or name.startswith(".venv") or name.endswith(".egg-info"):
                 ignored.add(name)
         elif path.suffix not in MAKEMESSAGES_EXTENSIONS:
             ignored.add(name)
@@ -198,8 +212,10 @@ def catalog_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code != MSGID_LANGUAGE]
 
 
-def extracted_entries(languages: list[str], locale_dir: Path = LOCALE_DIR) -> dict[str, set[EntryKey]]:
-    """The entries ``makemessages`` finds in the code today, per language (Django settings must be configured).
+def extracted_entries(
+    languages: list[str], locale_dir: Path = LOCALE_DIR, domain: str = "django",
+) -> dict[str, set[EntryKey]]:
+    """The entries ``makemessages`` finds in the code today for ``domain``, per language (Django must be set up).
 
     It runs in a copy of the project, so that it can neither touch the real catalogs (makemessages writes into
     every ``locale`` folder it walks past) nor see anything but the project's own source files.
@@ -213,17 +229,52 @@ def extracted_entries(languages: list[str], locale_dir: Path = LOCALE_DIR) -> di
         shutil.copytree(locale_dir, tree / "locale", ignore=shutil.ignore_patterns("*.mo"))
         with override_settings(LOCALE_PATHS=[tree / "locale"]), contextlib.chdir(tree):
             call_command(
-                "makemessages", locale=list(languages), ignore_patterns=MAKEMESSAGES_IGNORE, no_obsolete=True,
-                verbosity=0,
+                "makemessages", locale=list(languages), domain=domain, ignore_patterns=MAKEMESSAGES_IGNORE[domain],
+                no_obsolete=True, verbosity=0,
             )
-        return {
-            code: entry_keys(polib.pofile(str(tree / "locale" / code / "LC_MESSAGES" / "django.po")))
-            for code in languages
-        }
+        return {code: entry_keys(polib.pofile(str(catalog_path(code, tree / "locale", domain)))) for code in languages}
 
 
-def catalog_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
-    return locale_dir / language / "LC_MESSAGES" / "django.po"
+def catalog_path(language: str, locale_dir: Path = LOCALE_DIR, domain: str = "django") -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def django_catalog_paths(domain: str) -> list[Path]:
+    """The English catalogs of the Django apps in ``DJANGO_CATALOGS``: the msgids Django can show."""
+    import django
+
+    root = Path(django.__file__).parent
+    return [root / app / "locale" / MSGID_LANGUAGE / "LC_MESSAGES" / f"{domain}.po" for app in DJANGO_CATALOGS[domain]]
+
+
+def translated_keys(path: Path) -> set[EntryKey]:
+    """The entries of the catalog at ``path`` that have every translation (none if there is no such catalog)."""
+    if not path.exists():
+        return set()
+    return {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural or None) for entry in live_entries(polib.pofile(str(path)))
+        if "fuzzy" not in entry.flags and all(text for _label, text in translations(entry))
+    }
+
+
+def untranslated_django_strings(language: str, domain: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Django's msgids that neither our catalog nor Django's own translates into ``language``.
+
+    What an editor would meet in English: catalogs in ``LOCALE_PATHS`` are merged over Django's, for the
+    ``djangojs`` domain too (the admin's JavaScript catalog view merges them).
+    """
+    ours = translated_keys(catalog_path(language, locale_dir, domain))
+    problems = []
+    for path in django_catalog_paths(domain):
+        djangos = translated_keys(path.parents[2] / language / "LC_MESSAGES" / path.name)
+        for entry in live_entries(polib.pofile(str(path))):
+            key = (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+            if key not in ours and key not in djangos:
+                problems.append(
+                    f"Django's {entry_name(entry)} ({path.parents[3].name}) has no {language} translation: list it "
+                    f"in newsroom/admin_messages.py (or .js), run make messages and translate it"
+                )
+    return problems
 
 
 def catalog_problems(path: Path, language: str, extracted: set[EntryKey] | None = None) -> list[str]:
@@ -249,14 +300,18 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     django.setup()
     languages = catalog_languages()
-    extracted = extracted_entries(languages)
     failed = False
-    for language in languages:
-        path = catalog_path(language)
-        problems = catalog_problems(path, language, extracted[language])
-        for problem in problems:
-            print(f"{path.relative_to(BASE_DIR)}: {problem}", file=sys.stderr)
-        failed = failed or bool(problems)
+    for domain in DOMAINS:
+        extracted = extracted_entries(languages, domain=domain)
+        for language in languages:
+            path = catalog_path(language, domain=domain)
+            problems = [
+                *catalog_problems(path, language, extracted[language]),
+                *untranslated_django_strings(language, domain),
+            ]
+            for problem in problems:
+                print(f"{path.relative_to(BASE_DIR)}: {problem}", file=sys.stderr)
+            failed = failed or bool(problems)
     if not failed:
         print(f"Catalogs {', '.join(languages)}: translated, valid and in step with the code.")
     return 1 if failed else 0

@@ -19,6 +19,7 @@ from tests.catalogs import (
     out_of_step_problems,
     placeholder_problems,
     plural_problems,
+    untranslated_django_strings,
     untranslated_or_fuzzy,
 )
 
@@ -29,6 +30,12 @@ VIEWS = ("%(views)s view", "%(views)s views")
 def extracted() -> dict:
     """What makemessages finds in the code, run once for the session."""
     return extracted_entries(catalog_languages())
+
+
+@pytest.fixture(scope="session")
+def extracted_javascript() -> dict:
+    """What makemessages finds for the JavaScript catalog (djangojs), run once for the session."""
+    return extracted_entries(catalog_languages(), domain="djangojs")
 
 
 @pytest.fixture
@@ -62,6 +69,36 @@ def test_every_site_language_but_english_has_a_catalog():
 @pytest.mark.parametrize("language", ["ru", "kk"])
 def test_the_real_catalogs_pass_every_check(language, extracted):
     assert catalog_problems(catalog_path(language), language, extracted[language]) == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_real_javascript_catalogs_pass_every_check(language, extracted_javascript):
+    path = catalog_path(language, domain="djangojs")
+    assert catalog_problems(path, language, extracted_javascript[language]) == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_every_string_of_djangos_admin_catalogs_is_translated_by_us_or_by_django(language, domain):
+    assert untranslated_django_strings(language, domain) == []
+
+
+@pytest.mark.parametrize(("domain", "msgid"), [("django", "Skip to main content"), ("djangojs", "Choose a Date")])
+def test_a_django_string_that_only_we_translate_fails_when_our_entry_goes(tmp_path, domain, msgid):
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    path = catalog_path("kk", tmp_path / "locale", domain)
+    catalog = polib.pofile(str(path))
+    catalog.remove(entry(catalog, msgid))
+    catalog.save(str(path))
+    problems = untranslated_django_strings("kk", domain, tmp_path / "locale")
+    assert len(problems) == 1 and repr(msgid) in problems[0]
+
+
+def test_a_javascript_catalog_out_of_step_with_the_code_fails(extracted_javascript):
+    catalog = polib.pofile(str(catalog_path("kk", domain="djangojs")))
+    catalog.remove(entry(catalog, "Choose a Date"))
+    problems = out_of_step_problems(catalog, extracted_javascript["kk"])
+    assert problems == ["makemessages would add (None, 'Choose a Date', None): run make messages"]
 
 
 def test_the_checks_do_not_touch_the_real_catalogs(extracted):

@@ -40,3 +40,20 @@ def test_sitemap_lists_each_article_in_its_available_languages_with_alternates(c
     ])
     alternates = {link.get("hreflang") for link in entries[article_urls[0]].findall(XHTML)}
     assert alternates == {"en", "ru", "x-default"}
+
+
+def test_feed_links_start_with_the_configured_site_url(client, make_article, settings):
+    settings.ARTICLES_SITE_URL = "https://news.example.kz"
+    article = make_article()
+    body = client.get("/ru/feed/", headers={"host": "testserver:8443"}).content.decode()
+    channel = ET.fromstring(body).find("channel")
+    assert channel.findtext("link") == "https://news.example.kz/ru/"
+    assert channel.find("{http://www.w3.org/2005/Atom}link").get("href") == "https://news.example.kz/ru/feed/"
+    assert channel.find("item").findtext("link") == f"https://news.example.kz/ru/articles/{article.slug_ru}/"
+    assert "testserver" not in body
+
+
+def test_without_a_site_url_feed_links_leave_out_the_port_of_the_host_header(client, make_article):
+    make_article()
+    body = client.get("/en/feed/", headers={"host": "testserver:8443"}).content.decode()
+    assert ":8443" not in body and "http://testserver/en/" in body

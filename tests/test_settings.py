@@ -61,3 +61,28 @@ def test_languages_without_translation_columns_are_a_system_check_error(settings
     settings.LANGUAGES = [*settings.LANGUAGES, ("de", "German")]
     with pytest.raises(SystemCheckError, match="articles.E001"):
         call_command("check", tags=["compatibility"])
+
+
+@pytest.mark.parametrize("site_url", [
+    "news.example.kz", "ftp://news.example.kz", "https://news.example.kz/news/", "https://news.example.kz/?a=1",
+    "https://user@news.example.kz", "https://news.example.kz:port", "https://",
+])
+def test_a_site_url_that_is_not_a_scheme_and_host_is_a_system_check_error(settings, site_url):
+    settings.ARTICLES_SITE_URL = site_url
+    with pytest.raises(SystemCheckError, match="articles.E201"):
+        call_command("check", tags=["compatibility"])
+
+
+@pytest.mark.parametrize(
+    "site_url", ["", "https://news.example.kz", "http://127.0.0.1:8000", "https://news.example.kz/"]
+)
+def test_a_scheme_and_host_is_a_valid_site_url(settings, site_url):
+    settings.ARTICLES_SITE_URL = site_url
+    call_command("check", tags=["compatibility"])
+
+
+@pytest.mark.parametrize("value", [0, -1, "10MB", 2.5, None])
+def test_upload_limits_that_are_not_positive_whole_numbers_are_a_system_check_error(settings, value):
+    settings.ARTICLES_MAX_UPLOAD_BYTES = value
+    with pytest.raises(SystemCheckError, match="articles.E202"):
+        call_command("check", tags=["compatibility"])

@@ -271,3 +271,88 @@ def test_server_error_page_speaks_the_readers_language(rf, language, heading):
     html = response.content.decode()
     assert response.status_code == 500
     assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
+
+
+SITE_URL = "https://news.example.kz"
+
+
+def absolute_links(html: str) -> list[str]:
+    """Every absolute URL in the head: canonical, alternates, Open Graph, JSON-LD."""
+    head = html.split("</head>")[0]
+    return re.findall(r'https?://[^"\s<>]+', head.replace('\\"', '"'))
+
+
+def test_absolute_links_start_with_the_configured_site_url_whatever_the_host_header(client, make_article, settings):
+    settings.ARTICLES_SITE_URL = SITE_URL
+    article = make_article(languages=("en", "ru"))
+    html = client.get(article.get_absolute_url("en"), headers={"host": "testserver:8443"}).content.decode()
+    assert f'<link rel="canonical" href="{SITE_URL}/en/articles/{article.slug_en}/">' in html
+    assert f'<meta property="og:url" content="{SITE_URL}/en/articles/{article.slug_en}/">' in html
+    assert f'<link rel="alternate" hreflang="ru" href="{SITE_URL}/ru/articles/{article.slug_ru}/">' in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["mainEntityOfPage"] == f"{SITE_URL}/en/articles/{article.slug_en}/"
+    assert data["author"][0]["url"] == f"{SITE_URL}/en/authors/{article.byline()[0].slug}/"
+    links = [link for link in absolute_links(html) if "schema.org" not in link]
+    assert links and all(link.startswith(f"{SITE_URL}/") for link in links), links
+
+
+def test_without_a_site_url_absolute_links_leave_out_the_port_of_the_host_header(client, make_article):
+    article = make_article()
+    html = client.get(article.get_absolute_url("en"), headers={"host": "testserver:8443"}).content.decode()
+    assert f'<link rel="canonical" href="http://testserver/en/articles/{article.slug_en}/">' in html
+    assert ":8443" not in html
+
+
+def test_the_page_cache_keeps_one_entry_whatever_port_the_host_header_names(client, make_article):
+    article = make_article()
+    keys = {
+        client.get(article.get_absolute_url("en"), headers={"host": f"testserver:{port}"}).context["page_cache_key"]
+        for port in (80, 8080, 65535)
+    }
+    assert len(keys) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_section_with_only_drafts_is_404_until_an_article_is_public_in_its_language(
+    client, make_article, section, language
+):
+    make_article(section=section, status=Article.Status.DRAFT)
+    make_article(section=section, published_at=timezone.now() + timedelta(hours=1))
+    make_article(section=section, languages=[code for code in ("en", "ru", "kk") if code != language])
+    assert client.get(section.get_absolute_url(language)).status_code == 404
+    make_article(section=section, languages=(language,))
+    assert client.get(section.get_absolute_url(language)).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_an_author_with_only_drafts_is_404_until_an_article_is_public_in_its_language(
+    client, make_article, language
+):
+    writer = make_article.author()
+    make_article(authors=[writer], status=Article.Status.DRAFT)
+    make_article(authors=[writer], languages=[code for code in ("en", "ru", "kk") if code != language])
+    assert client.get(writer.get_absolute_url(language)).status_code == 404
+    make_article(authors=[writer], languages=(language,))
+    assert client.get(writer.get_absolute_url(language)).status_code == 200
+
+
+def test_section_and_author_language_switchers_offer_only_languages_with_public_articles(
+    client, make_article, section
+):
+    writer = make_article.author()
+    make_article(section=section, authors=[writer], languages=("en", "ru"))
+    for url in (section.get_absolute_url("en"), writer.get_absolute_url("en")):
+        links = client.get(url).context["language_links"]()
+        assert [link["code"] for link in links] == ["en", "ru"], url
+
+
+def test_a_fallback_pages_section_and_author_links_lead_to_pages_that_exist(client, make_article, section):
+    writer = make_article.author()
+    article = make_article(section=section, authors=[writer], languages=("ru",))
+    html = client.get(f"/kk/articles/{article.slug_ru}/").content.decode()
+    links = set(re.findall(r'href="((?:http://testserver)?/\w\w/(?:sections|authors)/[^"]+)"', html))
+    links |= {json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+              ["author"][0]["url"]}
+    assert len(links) == 3, links
+    for link in links:
+        assert client.get(link.removeprefix("http://testserver")).status_code == 200, link

@@ -44,5 +44,11 @@ def json_ld(data: dict) -> SafeString:
 
 
 @register.filter
+def url_in(obj, language: str) -> str:
+    """``obj``'s address in ``language``: ``{{ author|url_in:content_language }}``."""
+    return obj.get_absolute_url(language)
+
+
+@register.filter
 def open_graph_locale(language: str) -> str:
     return OPEN_GRAPH_LOCALES.get(language, language)
