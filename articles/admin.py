@@ -20,11 +20,12 @@ from modeltranslation.utils import build_localized_fieldname
 from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
+from .markdown.messages import rejection_message
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .search import articles_matching
 from .services import article_publish, article_unpublish
-from .translation_status import TranslationStatus, translation_outdated_in, translation_statuses
+from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -96,7 +97,7 @@ class MarkdownPreviewMixin:
         try:
             html = render_markdown(request.POST.get("text", ""), language)
         except MarkdownRejected as rejected:
-            return HttpResponseBadRequest(str(rejected), content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(rejection_message(rejected), content_type="text/plain; charset=utf-8")
         response = HttpResponse(html)
         response["Cache-Control"] = "no-store"
         return response

@@ -126,3 +126,9 @@ class Settings:
 
 
 conf = Settings()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages articles are written in, with their names: choices for ``Article.source_language``."""
+    names = dict(settings.LANGUAGES)
+    return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]

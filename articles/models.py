@@ -14,11 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .conf import conf
+from .conf import conf, language_choices
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
-from .markdown_messages import REJECTION_MESSAGES, rejection_params
+from .markdown.messages import rejection_message
 from .slugs import slug_from_title
-from .translation_status import language_choices, record_translation_sources
+from .translating.status import record_translation_sources
 
 
 def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
@@ -139,7 +139,7 @@ def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
 def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
     """Turn a body the renderer refuses (too long, nested too deep) into a form error on that language's field.
 
-    The error is worded in the language of whoever reads it, not the English of ``MarkdownRejected``.
+    The error is worded by ``rejection_message``, in the language of whoever reads it.
     """
     errors = {}
     for language in conf.ARTICLES_LANGUAGES:
@@ -147,7 +147,7 @@ def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
             render_markdown(instance.translated(field_name, language) or "", language)
         except MarkdownRejected as rejected:
             errors[build_localized_fieldname(field_name, language)] = ValidationError(
-                REJECTION_MESSAGES[rejected.code], code=rejected.code, params=rejection_params(rejected)
+                rejection_message(rejected), code=rejected.code
             )
     if errors:
         raise ValidationError(errors)
@@ -301,7 +301,7 @@ class Article(TranslatedModel):
         help_text=_("The language the article was written in; translations are measured against it. "
                     "Left empty, it is the first language with a title."),
     )
-    # What translation_status.py compares: the source text's fingerprint now, and per language the one it was
+    # What translating/status.py compares: the source text's fingerprint now, and per language the one it was
     # translated from. Written by save(), never by forms.
     source_fingerprint = models.CharField(max_length=16, blank=True, editable=False)
     translated_from = models.JSONField(default=dict, blank=True, editable=False)

@@ -1,4 +1,10 @@
-"""Every state change of an article goes through here: views, admin actions and commands stay thin."""
+"""State changes of articles, keyword-only and named ``<entity>_<action>``: views, admin actions and commands
+call them and stay thin.
+
+The two importers keep theirs beside the file format they read, and write through the models like these:
+``articles.markdown_files.articles_import`` (Markdown files, ``import_articles``) and
+``articles.translating.po_import.translation_file_import`` (PO files, ``import_translations``).
+"""
 
 import logging
 from datetime import datetime

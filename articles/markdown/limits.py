@@ -17,9 +17,9 @@ with ``MarkdownRejected`` past these limits, which keep every input well under a
 The limits are counted on the source as Markdown will read it (outside fenced code; a paragraph is what is
 between blank lines), erring towards counting too much.
 
-Each refusal has a ``code`` naming the limit (one of ``REJECTION_CODES``) and ``params`` holding its numbers, so
-that an application can word it in the editor's language; its ``str()`` is a plain English sentence that names
-the limit.
+Each refusal has a ``code`` naming the limit (one of ``REJECTION_CODES``) and ``params`` holding its numbers, and
+nothing more: the renderer has no words for people. ``articles.markdown.messages.rejection_message`` words a
+refusal in the editor's language; its ``str()`` (``too_long: length=100001, limit=100000``) is for logs.
 """
 
 import re
@@ -41,41 +41,24 @@ MAX_FOOTNOTES = 100
 MAX_ABBREVIATIONS = 100
 MAX_ABBREVIATION_USES = 1_000
 
-# The English text of each refusal, by code. ``count`` is what was measured, ``line`` where it was found.
-_ENGLISH_MESSAGES = {
-    "too_long": "The text is {length:,} characters long; the limit is {limit:,}.",
-    "too_many_lines": "The text has {count:,} lines; the limit is {limit:,}.",
-    "too_deep": (
-        "Line {line:,} nests block quotes, lists or indentation (four spaces a level) more than {limit} levels "
-        "deep; the limit is {limit}."
-    ),
-    "too_deep_to_render": "The text is nested too deeply to render; the limit is {limit} levels.",
-    "brackets_too_deep": (
-        "The paragraph at line {line:,} nests square brackets {depth:,} levels deep; the limit is {limit}."
-    ),
-    "too_many_unclosed_brackets": (
-        "The paragraph at line {line:,} has {count:,} unclosed brackets; the limit is {limit}. Close them, or "
-        "write \\[ for a bracket that opens nothing."
-    ),
-    "too_much_markup": "The text has {count:,} formatting characters (such as * _ ` [ \\); the limit is {limit:,}.",
-    "too_much_markup_in_paragraph": (
-        "The paragraph at line {line:,} has {count:,} formatting characters (such as * _ ` [ \\); the limit is "
-        "{limit:,} in one paragraph."
-    ),
-    "too_many_breaks": (
-        "Lines {first_line:,}–{last_line:,} hold {count:,} headings, rules or definitions with no blank line "
-        "between them; the limit is {limit}. Separate them with blank lines."
-    ),
-    "too_many_unclosed_fences": (
-        "The text has {count:,} code fences (``` or ~~~) that are never closed; the limit is {limit:,}."
-    ),
-    "too_many_table_cells": "The text has {count:,} table cells; the limit is {limit:,}.",
-    "too_many_footnote_references": "The text has {count:,} footnote references; the limit is {limit:,}.",
-    "too_many_footnote_definitions": "The text has {count:,} footnote definitions; the limit is {limit:,}.",
-    "too_many_abbreviations": "The text has {count:,} abbreviation definitions; the limit is {limit:,}.",
-    "too_many_abbreviation_uses": "The text has {count:,} uses of abbreviations; the limit is {limit:,}.",
-}
-REJECTION_CODES = frozenset(_ENGLISH_MESSAGES)
+# What each refusal is about; ``articles.markdown.messages`` words each one for editors.
+REJECTION_CODES = frozenset({
+    "too_long",
+    "too_many_lines",
+    "too_deep",
+    "too_deep_to_render",
+    "brackets_too_deep",
+    "too_many_unclosed_brackets",
+    "too_much_markup",
+    "too_much_markup_in_paragraph",
+    "too_many_breaks",
+    "too_many_unclosed_fences",
+    "too_many_table_cells",
+    "too_many_footnote_references",
+    "too_many_footnote_definitions",
+    "too_many_abbreviations",
+    "too_many_abbreviation_uses",
+})
 
 
 class MarkdownRejected(ValueError):
@@ -86,7 +69,9 @@ class MarkdownRejected(ValueError):
     """
 
     def __init__(self, code: str, **params: int) -> None:
-        super().__init__(_ENGLISH_MESSAGES[code].format(**params))
+        if code not in REJECTION_CODES:
+            raise ValueError(f"unknown refusal code {code!r}")
+        super().__init__(f"{code}: " + ", ".join(f"{name}={value}" for name, value in params.items()))
         self.code = code
         self.params = params
 

@@ -29,10 +29,14 @@ def render_markdown(text: str, language: str) -> str:
     return sanitize_html(html)
 
 
+def normalise_line_endings(text: str) -> str:
+    """``text`` with every line ending (Windows ``\\r\\n``, old Mac ``\\r``) written ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _normalise(text: str) -> str:
     # The line endings and tabs Python-Markdown works with, so that line numbers and widths agree.
-    text = replace_lone_surrogates(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    return normalise_line_endings(replace_lone_surrogates(text)).expandtabs(4)
 
 
 def _converter(language: str) -> markdown.Markdown:

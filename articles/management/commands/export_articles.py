@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
-from articles.exporting import articles_export
+from articles.markdown_files import articles_export
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
-from articles.content_po import articles_export_po
+from articles.translating.po import articles_export_po
 from articles.models import Article
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import articles_import
+from articles.markdown_files import articles_import
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.content_po import TranslationFileError, translation_file_import
+from articles.translating.po_import import TranslationFileError, translation_file_import
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importing import articles_import
+from articles.markdown_files import articles_import
 from articles.models import Article
 
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "demo"

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
 from articles.models import Article
-from articles.translation_status import TranslationStatus, translation_statuses
+from articles.translating.status import TranslationStatus, translation_statuses
 
 
 class Command(BaseCommand):

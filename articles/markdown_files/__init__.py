@@ -1,4 +1,4 @@
-"""Import articles, authors and sections from Markdown files with YAML front matter.
+"""Articles, authors and sections as Markdown files with YAML front matter, in both directions.
 
 One file holds one language version::
 
@@ -13,7 +13,8 @@ One file holds one language version::
 
 ``type: author`` (``key``, ``lang``, ``name``, ``slug``, ``photo``; the body is the biography) and
 ``type: section`` (``key``, ``lang``, ``name``, ``slug``, ``position``) files carry what article files cannot,
-so that an export imports back to the same database.
+so that an export imports back to the same database. Files are named ``<key>.<lang>.md`` (``slugs.file_stem``),
+authors' and sections' in ``authors/`` and ``sections/``; covers and photos lie beside them.
 
 A file owns its language version: a translated field it leaves out is emptied. Fields shared by every language
 (status, published_at, source_language, section, authors, cover, views) are changed only by files that give them,
@@ -21,10 +22,12 @@ and files of one run must agree on them. A run validates every file first (keepi
 thousands of files fit in little memory), then reads them again to write them in one transaction.
 
 ``reading`` turns a file into front matter and body, ``checking`` validates the fields of each file and the files
-of a run against one another and the database, ``writing`` writes them through the models.
+of a run against one another and the database, ``writing`` writes them through the models; ``exporting`` writes
+the database out as files that import back to it.
 """
 
 from .checking import ARTICLE, AUTHOR, SECTION, SourceFile, read_source_file
+from .exporting import ExportReport, articles_export
 from .reading import ImportProblem, SourceError
 from .writing import (
     CREATED,
@@ -41,6 +44,7 @@ from .writing import (
 
 __all__ = [
     "ARTICLE", "AUTHOR", "CREATED", "IMPORTERS", "SECTION", "UNCHANGED", "UPDATED",
-    "ImportProblem", "ImportReport", "ImportRun", "SourceError", "SourceFile",
-    "article_import_file", "articles_import", "author_import_file", "read_source_file", "section_import_file",
+    "ExportReport", "ImportProblem", "ImportReport", "ImportRun", "SourceError", "SourceFile",
+    "article_import_file", "articles_export", "articles_import", "author_import_file", "read_source_file",
+    "section_import_file",
 ]

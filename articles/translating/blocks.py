@@ -12,6 +12,8 @@ one judge of the HTML. Both sides of a translation go through the same reading, 
 import re
 from dataclasses import dataclass, replace
 
+from ..markdown import normalise_line_endings
+
 # Kinds whose text is translated; the others are copied from the source.
 TEXT_KINDS = ("paragraph", "heading", "list-item", "quote", "table-row")
 
@@ -80,7 +82,7 @@ def starts_block(line: str) -> bool:
 
 def body_blocks(body: str) -> list[Block]:
     """Split a Markdown body into its blocks, in order."""
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = normalise_line_endings(body).split("\n")
     blocks: list[Block] = []
     index, gap = 0, 0
     while index < len(lines):

@@ -1,14 +1,16 @@
 """What an editor reads when the Markdown renderer refuses a body, in the editor's language.
 
-The renderer stays free of Django: ``MarkdownRejected`` carries a ``code`` naming the limit and ``params`` with
-its numbers. ``REJECTION_MESSAGES`` has a template for each code, with the params as named placeholders, and
-``rejection_params`` makes the numbers print as the active language groups them.
+The one module of the ``markdown`` package that needs Django, imported only by the callers that show a refusal to
+people (the admin form and preview, the importer): the renderer stays free of Django, and its ``MarkdownRejected``
+carries only a ``code`` naming the limit and ``params`` with its numbers. ``REJECTION_MESSAGES`` has a template
+for each code, with the params as named placeholders; ``rejection_message`` fills one in.
 """
 
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import ngettext_lazy
 
-from .markdown import MarkdownRejected
+from .limits import MarkdownRejected
 
 # A template counted by a number (ngettext_lazy's third argument) takes its plural form from that param.
 REJECTION_MESSAGES = {
@@ -111,6 +113,17 @@ class _Number(int):
         return number_format(int(self), force_grouping=True)
 
 
-def rejection_params(rejected: MarkdownRejected) -> dict[str, int]:
-    """The refusal's numbers, for the ``%(name)s`` placeholders of its message in ``REJECTION_MESSAGES``."""
-    return {name: _Number(value) for name, value in rejected.params.items()}
+def _worded(code: str, params: dict[str, int]) -> str:
+    return str(REJECTION_MESSAGES[code] % {name: _Number(value) for name, value in params.items()})
+
+
+_worded_lazily = lazy(_worded, str)
+
+
+def rejection_message(rejected: MarkdownRejected) -> str:
+    """The refusal in words, in the language active when the text is shown.
+
+    A lazy string: worded when it is printed, so an error built in one language and shown in another (a form
+    error, an import report) reads right.
+    """
+    return _worded_lazily(rejected.code, dict(rejected.params))

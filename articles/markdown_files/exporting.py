@@ -1,4 +1,4 @@
-"""Export articles, authors and sections as the Markdown files ``importing`` reads.
+"""Export articles, authors and sections as the Markdown files that the import reads.
 
 Importing an export into an empty database reproduces every article, author and section; importing it into the
 database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
@@ -6,8 +6,6 @@ database it came from changes nothing. An object without a key is given ``articl
 later import all find the same object.
 """
 
-import hashlib
-import re
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -18,11 +16,9 @@ import yaml
 from django.db import models
 from django.utils import timezone
 
-from .conf import conf
-from .models import Article, Author, Section
-
-SAFE_FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-
+from ..conf import conf
+from ..models import Article, Author, Section
+from ..slugs import file_stem
 
 @dataclass
 class ExportReport:
@@ -50,13 +46,6 @@ def export_key(instance: models.Model, prefix: str) -> str:
         type(instance)._base_manager.filter(pk=instance.pk, key__isnull=True).update(key=candidate)
         instance.key = candidate
     return instance.key
-
-
-def file_stem(key: str, prefix: str) -> str:
-    """``key`` when it is safe as a file name; else a name made from its digest (the key stays in the file)."""
-    if SAFE_FILE_STEM.fullmatch(key):
-        return key
-    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def source_file_write(path: Path, front_matter: dict, body: str = "") -> None:
@@ -94,14 +83,15 @@ def sections_export(directory: Path, languages: Sequence[str], keys: dict[int, s
             if slug := section.translated("slug", language):
                 front["slug"] = slug
             front["position"] = section.position
-            source_file_write(folder / f"{file_stem(keys[section.pk], 'section')}.{language}.md", front)
+            stem = file_stem(keys[section.pk], prefix="section", pk=section.pk)
+            source_file_write(folder / f"{stem}.{language}.md", front)
             report.files[("section", language)] += 1
 
 
 def authors_export(directory: Path, languages: Sequence[str], keys: dict[int, str], report: ExportReport) -> None:
     folder = directory / "authors"
     for author in Author.objects.all():
-        stem = file_stem(keys[author.pk], "author")
+        stem = file_stem(keys[author.pk], prefix="author", pk=author.pk)
         photo = None
         for language in languages_with(author, ("name", "bio"), languages):
             folder.mkdir(exist_ok=True)
@@ -158,7 +148,7 @@ def articles_export(*, directory: Path, languages: Sequence[str] | None = None) 
     articles = Article.objects.select_related("section").with_bylines().order_by("pk")
     for article in articles.iterator(chunk_size=500):
         key = export_key(article, "article")
-        stem = file_stem(key, "article")
+        stem = file_stem(key, prefix="article", pk=article.pk)
         cover = None
         if not languages_with(article, ("title",), conf.ARTICLES_LANGUAGES):
             report.warnings.append(f"Article {key} has no title in any language; not exported.")

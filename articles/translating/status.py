@@ -18,14 +18,14 @@ so that an export can tell which segments of an outdated translation still match
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .conf import conf
-from .markdown_blocks import Block, body_blocks
+from ..conf import conf
+from ..markdown import normalise_line_endings
+from .blocks import Block, body_blocks
 
 # The article's text that translations are made from; slugs and the rendered HTML follow from these. The body
 # is made of blocks, the other fields are one segment each.
@@ -40,14 +40,8 @@ class TranslationStatus(models.TextChoices):
     MISSING = "missing", _("missing")
 
 
-def language_choices() -> list[tuple[str, str]]:
-    """The languages articles are written in, with their names: choices for ``Article.source_language``."""
-    names = dict(settings.LANGUAGES)
-    return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]
-
-
 def normalized(text: str | None) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return normalise_line_endings(text or "").strip()
 
 
 def digest(text: str, length: int = 16) -> str:

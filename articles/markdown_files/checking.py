@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..conf import conf
 from ..markdown import MarkdownRejected, render_markdown
+from ..markdown.messages import rejection_message
 from ..models import Article, Author, Section
 from .reading import (
     ImportProblem,
@@ -34,7 +35,7 @@ ARTICLE, AUTHOR, SECTION = "article", "author", "section"
 # Sections and authors first, so that article files find them; within a kind, files that claim a slug
 # explicitly come before those whose slug is made from the title and must step around the claimed ones; then an
 # article's file in its source_language comes before its translations, which are recorded as translated from the
-# source text as it is when they are saved (translation_status.py): written first, they would count as outdated.
+# source text as it is when they are saved (translating/status.py): written first, they would count as outdated.
 WRITE_ORDER = (SECTION, AUTHOR, ARTICLE)
 # Fields every language version of one object shares; the files of a run must not disagree on them.
 SHARED_FIELDS = {
@@ -272,7 +273,7 @@ def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> So
             try:
                 render_markdown(body, source.language)
             except MarkdownRejected as rejected:
-                problems.append(ImportProblem(path, body_line, "body", str(rejected)))
+                problems.append(ImportProblem(path, body_line, "body", str(rejection_message(rejected))))
     if problems:
         raise SourceError(problems)
     return source

@@ -13,6 +13,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
 from ..markdown import MarkdownRejected
+from ..markdown.messages import rejection_message
 from ..models import Article, Author, Byline, Section
 from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
 from .reading import ImportProblem, SourceError, find_source_files, quoted
@@ -224,6 +225,15 @@ class RunAborted(Exception):
     pass
 
 
+def write_problems(path: Path, error: SourceError | MarkdownRejected | DatabaseError) -> list[ImportProblem]:
+    """What went wrong while writing ``path``, for the report."""
+    if isinstance(error, SourceError):
+        return error.problems
+    if isinstance(error, MarkdownRejected):
+        return [ImportProblem(path, None, "body", str(rejection_message(error)))]
+    return [ImportProblem(path, None, "database", str(error))]
+
+
 def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on_error: bool = False) -> ImportReport:
     """Validate every file, then write them all in one transaction; return what happened to each language.
 
@@ -253,10 +263,7 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
                         source = read_source_file(path, folder=plan.folders[path], check_body=False)
                         outcome = IMPORTERS[source.kind](source=source, run=run)
                 except (SourceError, MarkdownRejected, DatabaseError) as error:
-                    report.problems.extend(getattr(error, "problems", None) or [
-                        ImportProblem(path, None, "body" if isinstance(error, MarkdownRejected) else "database",
-                                      str(error))
-                    ])
+                    report.problems.extend(write_problems(path, error))
                     run.authors.clear()  # the savepoint's rollback may have undone what the caches hold
                     run.sections.clear()
                     if not continue_on_error:

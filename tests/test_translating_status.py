@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
-from articles.translation_status import TranslationStatus, translation_outdated_in, translation_statuses
+from articles.translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 
 ORIGINAL, UP_TO_DATE, OUTDATED, MISSING = (
     TranslationStatus.ORIGINAL, TranslationStatus.UP_TO_DATE, TranslationStatus.OUTDATED, TranslationStatus.MISSING,

@@ -1,14 +1,16 @@
-"""A body the renderer refuses, as the editor sees it: an error on that language's field, in the editor's language."""
+"""A body the renderer refuses, as people see it: in the editor's language, in the same words in the admin form,
+the admin's live preview and the importer's report."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS, REJECTION_CODES, MarkdownRejected, render_markdown
-from articles.markdown_messages import REJECTION_MESSAGES, rejection_params
+from articles.markdown.messages import REJECTION_MESSAGES, rejection_message
 from articles.models import Author
 from tests.hostile_inputs import OVER_THE_LIMIT_INPUTS
-from tests.test_admin import ADD_URL, article_form
+from tests.test_admin import ADD_URL, PREVIEW_URL, article_form
+from tests.test_markdown_files import failed_import, write_article
 
 TOO_LONG = "x" * (MAX_SOURCE_CHARS + 1)
 TOO_LONG_MESSAGES = {
@@ -28,7 +30,7 @@ def refusal(code: str) -> MarkdownRejected:
 
 
 def message(rejected: MarkdownRejected) -> str:
-    return str(REJECTION_MESSAGES[rejected.code] % rejection_params(rejected))
+    return str(rejection_message(rejected))
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
@@ -51,6 +53,21 @@ def test_the_admin_form_shows_the_refusal_in_the_editors_language(admin_client, 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body_kk"] == [TOO_LONG_MESSAGES[language]]
     assert TOO_LONG_MESSAGES[language] in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_admin_preview_shows_the_forms_refusal_in_the_editors_language(admin_client, language):
+    response = admin_client.post(PREVIEW_URL, {"text": TOO_LONG, "language": "kk"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert response.content.decode() == TOO_LONG_MESSAGES[language]
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_importer_reports_the_forms_refusal_in_the_active_language(db, tmp_path, language):
+    write_article(tmp_path, language="kk", body=TOO_LONG)
+    with translation.override(language):
+        report = failed_import(tmp_path)
+    assert f"story.kk.md:7: body: {TOO_LONG_MESSAGES[language]}" in report
 
 
 def test_an_authors_biography_is_refused_the_same_way(db):
@@ -88,7 +105,8 @@ def test_each_message_is_translated_and_fills_in_every_number(code):
     rejected = refusal(code)
     with translation.override("en"):
         english = message(rejected)
-    assert english == str(rejected)  # the catalog's English is the renderer's own sentence
+    measured = {name: value for name, value in rejected.params.items() if name in {"length", "count", "depth", "limit"}}
+    assert "%(" not in english and all(f"{value:,}" in english for value in measured.values()), english
     for language in ("ru", "kk"):
         with translation.override(language):
             translated = message(rejected)

@@ -1,8 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.markdown_blocks import body_blocks, body_join, body_rebuild
-from tests.test_content_po import BODY_EN
+from articles.translating.blocks import body_blocks, body_join, body_rebuild
+from tests.test_translating_po import BODY_EN
 
 MARKDOWN_PIECES = st.sampled_from([
     "# ", "## ", "- ", "* ", "1. ", "2) ", "> ", "| ", " | ", "|---|---|", "---", "***", "```", "~~~", "    ", "  ",

@@ -12,12 +12,12 @@ from django.db import DatabaseError
 from django.db.models import F
 from PIL import Image
 
-from articles import importing
+from articles import markdown_files
 from articles.conf import conf
-from articles.importing.reading import quoted
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
+from articles.markdown_files.reading import quoted
 from articles.models import Article, Author, Byline, Section
-from articles.translation_status import TranslationStatus, translation_statuses
+from articles.translating.status import TranslationStatus, translation_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -572,14 +572,14 @@ def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_pa
 
 def fail_to_write(key: str, monkeypatch) -> None:
     """Make the database refuse the article ``key`` while it is written, after every check has passed."""
-    write = importing.IMPORTERS[importing.ARTICLE]
+    write = markdown_files.IMPORTERS[markdown_files.ARTICLE]
 
     def refuse(*, source, run):
         if source.key == key:
             raise DatabaseError("disk I/O error")
         return write(source=source, run=run)
 
-    monkeypatch.setitem(importing.IMPORTERS, importing.ARTICLE, refuse)
+    monkeypatch.setitem(markdown_files.IMPORTERS, markdown_files.ARTICLE, refuse)
 
 
 def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from articles.content_po import TranslationFileError, translation_file_import
 from articles.models import Article
-from articles.translation_status import TranslationStatus, translation_status
+from articles.translating.po_import import TranslationFileError, translation_file_import
+from articles.translating.status import TranslationStatus, translation_status
 
 BODY_EN = """Forty electric buses went into service on **Monday**.
 
@@ -141,6 +141,16 @@ def test_exported_file_passes_msgfmt_check(article, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("key", ["budget.2026", "a key/with a slash"])
+def test_the_po_and_the_markdown_export_name_an_articles_files_alike(make_article, tmp_path, key):
+    make_article(languages=("en",), key=key)
+    export(tmp_path / "po")
+    call_command("export_articles", out=tmp_path / "md", verbosity=0, stdout=StringIO())
+    po_stems = {path.name.removesuffix(".kk.po") for path in (tmp_path / "po").glob("*.po")}
+    markdown_stems = {path.name.removesuffix(".en.md") for path in (tmp_path / "md").glob("*.md")}
+    assert po_stems == markdown_stems and len(po_stems) == 1 and "/" not in po_stems.pop()
+
+
 def test_an_article_without_a_key_is_exported_under_its_id(make_article, tmp_path):
     article = make_article(languages=("en",))
     export(tmp_path)
@@ -232,6 +242,7 @@ def import_problems(path: Path) -> list[str]:
     ("body:1:paragraph", "Бір абзац.\n\nЕкі абзац.", "changes the Markdown structure"),
     ("body:3:list-item", "12-бағыт\n# тақырып", "changes the Markdown structure"),
     ("body:2:heading", "Бір\nекі", "must be one line"),
+    ("title", "Бір\rекі", "must be one line"),  # a carriage return alone ends a line too
     ("body:8:table-row", "Бағыт | Автобус | Артық", "has 3 table cells; the source row has 2"),
 ])
 def test_import_names_the_entry_and_changes_nothing(article, tmp_path, context, translation, expected):
