@@ -1,4 +1,4 @@
-"""Checks of the interface catalogs in ``locale/``, run by ``tests/test_catalogs.py`` and ``make check-messages``.
+"""Checks of the interface catalogs in ``articles/locale/`` and ``locale/``, run by ``tests/test_catalogs.py`` and ``make check-messages``.
 
 A catalog fails when it has untranslated or fuzzy entries, when ``msgfmt --check`` rejects it, when a translation's
 placeholders differ from its msgid's (in every plural form), when its plural forms are wrong for the language,
@@ -8,6 +8,10 @@ are checked: ``django`` and ``djangojs`` (the admin's JavaScript catalog).
 
 Django's own catalogs count too: every string of Django's admin, auth and content-types catalogs and of the admin's
 JavaScript catalog must have a translation in every language, ours (``newsroom/admin_messages.py``) or Django's.
+
+There are two sets of catalogs: the app's own strings in ``articles/locale/`` (shipped in its wheel, read from the
+app's code alone) and the host project's in ``locale/`` (its pages, and its translations of Django's admin strings,
+which ``LOCALE_PATHS`` puts above every app's catalog).
 
 Run ``python -m tests.catalogs`` (what ``make check-messages`` does) to check the real catalogs.
 """
@@ -26,6 +30,8 @@ import polib
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_DIR = BASE_DIR / "locale"
+APP_DIR = BASE_DIR / "articles"
+APP_LOCALE_DIR = APP_DIR / "locale"
 # The language of the msgids; every other language in LANGUAGES has a catalog.
 MSGID_LANGUAGE = "en"
 # (nplurals, plural) that each catalog's Plural-Forms header must be equivalent to; a new language adds its rule.
@@ -34,6 +40,8 @@ PLURAL_RULES = {
     "kk": (2, "(n != 1)"),
 }
 DOMAINS = ("django", "djangojs")
+# (catalogs, domain) pairs to check: the app has no JavaScript strings of its own.
+CATALOG_SETS = ((APP_LOCALE_DIR, "django"), (LOCALE_DIR, "django"), (LOCALE_DIR, "djangojs"))
 # As the Makefile's messages target runs makemessages, per domain.
 MAKEMESSAGES_IGNORE = {
     "django": [".venv*", "tests", "bench"],
@@ -192,12 +200,13 @@ def out_of_step_problems(catalog: polib.POFile, extracted: set[EntryKey]) -> lis
 
 
 def copy_ignored(directory: str, names: list[str]) -> set[str]:
-    """What the copy for makemessages leaves out: what it ignores, locale folders, files it does not read."""
+    """What the copy for makemessages leaves out: what it ignores, locale folders, files it does not read, and (in
+    a copy of the host project) the app, whose strings have catalogs of their own."""
     ignored = set()
     for name in names:
         path = Path(directory, name)
         if path.is_dir():
-            if name.startswith(".") or name in {
+            if path == APP_DIR or name.startswith(".") or name in {
                 "tests", "bench", "locale", "__pycache__", "staticfiles", "media", "node_modules", "vendor",
             } or name.startswith(".venv") or name.endswith(".egg-info"):
                 ignored.add(name)
@@ -225,7 +234,8 @@ def extracted_entries(
 
     with tempfile.TemporaryDirectory() as temporary:
         tree = Path(temporary) / "project"
-        shutil.copytree(BASE_DIR, tree, ignore=copy_ignored)
+        # The catalogs' own tree: the app for its catalogs, else the host project without the app.
+        shutil.copytree(locale_dir.parent, tree, ignore=copy_ignored)
         shutil.copytree(locale_dir, tree / "locale", ignore=shutil.ignore_patterns("*.mo"))
         with override_settings(LOCALE_PATHS=[tree / "locale"]), contextlib.chdir(tree):
             call_command(
@@ -301,14 +311,13 @@ def main() -> int:
     django.setup()
     languages = catalog_languages()
     failed = False
-    for domain in DOMAINS:
-        extracted = extracted_entries(languages, domain=domain)
+    for locale_dir, domain in CATALOG_SETS:
+        extracted = extracted_entries(languages, locale_dir, domain=domain)
         for language in languages:
-            path = catalog_path(language, domain=domain)
-            problems = [
-                *catalog_problems(path, language, extracted[language]),
-                *untranslated_django_strings(language, domain),
-            ]
+            path = catalog_path(language, locale_dir, domain=domain)
+            problems = catalog_problems(path, language, extracted[language])
+            if locale_dir == LOCALE_DIR:
+                problems += untranslated_django_strings(language, domain)
             for problem in problems:
                 print(f"{path.relative_to(BASE_DIR)}: {problem}", file=sys.stderr)
             failed = failed or bool(problems)

@@ -9,6 +9,7 @@ from django.utils import formats, translation
 from django.utils.translation import ngettext
 
 from tests.catalogs import (
+    APP_LOCALE_DIR,
     LOCALE_DIR,
     catalog_languages,
     catalog_path,
@@ -28,7 +29,13 @@ VIEWS = ("%(views)s view", "%(views)s views")
 
 @pytest.fixture(scope="session")
 def extracted() -> dict:
-    """What makemessages finds in the code, run once for the session."""
+    """What makemessages finds in the app's code for its catalogs, run once for the session."""
+    return extracted_entries(catalog_languages(), APP_LOCALE_DIR)
+
+
+@pytest.fixture(scope="session")
+def extracted_for_host() -> dict:
+    """What makemessages finds in the host project's code (the app left out), run once for the session."""
     return extracted_entries(catalog_languages())
 
 
@@ -44,7 +51,7 @@ def broken_copy(tmp_path):
 
     def copy(language: str, breaking) -> tuple[Path, polib.POFile]:
         path = tmp_path / f"{language}.po"
-        shutil.copy(catalog_path(language), path)
+        shutil.copy(catalog_path(language, APP_LOCALE_DIR), path)
         catalog = polib.pofile(str(path))
         breaking(catalog)
         catalog.save(str(path))
@@ -61,14 +68,27 @@ def first_with(catalog: polib.POFile, text: str) -> polib.POEntry:
     return next(item for item in catalog if text in item.msgid and not item.msgid_plural)
 
 
-def test_every_site_language_but_english_has_a_catalog():
+def test_every_site_language_but_english_has_a_catalog_in_the_app_and_in_the_host():
     assert catalog_languages() == ["ru", "kk"]
+    assert all(catalog_path(code, APP_LOCALE_DIR).exists() for code in catalog_languages())
     assert all(catalog_path(code).exists() for code in catalog_languages())
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
-def test_the_real_catalogs_pass_every_check(language, extracted):
-    assert catalog_problems(catalog_path(language), language, extracted[language]) == []
+def test_the_apps_real_catalogs_pass_every_check(language, extracted):
+    assert catalog_problems(catalog_path(language, APP_LOCALE_DIR), language, extracted[language]) == []
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_host_projects_real_catalogs_pass_every_check(language, extracted_for_host):
+    assert catalog_problems(catalog_path(language), language, extracted_for_host[language]) == []
+
+
+def test_the_app_keeps_its_strings_in_its_own_catalogs_and_the_host_its_own(extracted, extracted_for_host):
+    app_strings, host_strings = extracted["kk"], extracted_for_host["kk"]
+    assert (None, "Skip to content", None) in app_strings  # articles/templates/articles/base.html
+    assert (None, "Skip to content", None) not in host_strings
+    assert not any(msgid == "Login attempts" for _context, msgid, _plural in app_strings)  # newsroom/apps.py
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
@@ -101,10 +121,26 @@ def test_a_javascript_catalog_out_of_step_with_the_code_fails(extracted_javascri
     assert problems == ["makemessages would add (None, 'Choose a Date', None): run make messages"]
 
 
+def compiled_messages(catalog) -> dict:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural if entry.msgid_plural else entry.msgstr
+        for entry in catalog if entry.msgid and not entry.obsolete
+    }
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_apps_committed_compiled_catalogs_say_what_its_po_files_say(language):
+    """The wheel ships ``django.mo`` as committed (so that pip installs the app translated without gettext)."""
+    po = catalog_path(language, APP_LOCALE_DIR)
+    assert compiled_messages(polib.mofile(str(po.with_suffix(".mo")))) == compiled_messages(polib.pofile(str(po)))
+
+
 def test_the_checks_do_not_touch_the_real_catalogs(extracted):
-    before = {path: path.read_bytes() for path in LOCALE_DIR.rglob("*.po")}
+    catalogs = [*LOCALE_DIR.rglob("*.po"), *APP_LOCALE_DIR.rglob("*.po")]
+    before = {path: path.read_bytes() for path in catalogs}
     extracted_entries(["kk"])
-    assert {path: path.read_bytes() for path in LOCALE_DIR.rglob("*.po")} == before
+    extracted_entries(["kk"], APP_LOCALE_DIR)
+    assert {path: path.read_bytes() for path in catalogs} == before
 
 
 # A copy of a real catalog, broken in each way the checks look for.
