@@ -240,6 +240,10 @@ class ArticleQuerySet(models.QuerySet):
             query &= models.Q(**{f"{column}__isnull": False}) & ~models.Q(**{column: ""})
         return self.filter(query)
 
+    def public(self, language: str) -> "ArticleQuerySet":
+        """What readers of ``language`` may see: ``published()`` articles that are ``available_in(language)``."""
+        return self.published().available_in(language)
+
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch each article's authors, in byline order, in one more query for the whole list."""
         return self.prefetch_related(

@@ -1,12 +1,8 @@
 """Public pages, in the language of the URL: front page, article, author and section pages."""
 
 from functools import cache as once
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,13 +10,21 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
-from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_generation, generation_key
 from .conf import conf
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
-from .models import Article, Author, Section
+from .models import Article
+from .selectors import (
+    authors_with_public_languages,
+    find_by_slug,
+    more_from_section,
+    public_articles,
+    public_languages,
+    published_article,
+    sections_with_public_languages,
+)
 from .site_url import absolute_url, site_root
 
 
@@ -31,28 +35,6 @@ def can_preview(request: HttpRequest) -> bool:
 
 def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
-
-
-def public_articles(language: str):
-    """What lists show: published articles available in ``language``, with their section."""
-    return Article.objects.published().available_in(language).select_related("section")
-
-
-def with_public_languages(queryset: QuerySet, article_relation: str) -> QuerySet:
-    """Mark each section or author with the languages it has public articles in, for ``public_languages()``.
-
-    ``article_relation`` leads from an article to the row (``"section"``, ``"bylines__author"``). Adds one
-    ``EXISTS`` per language to the query that fetches the rows, so pages and sitemaps ask no more queries.
-    """
-    return queryset.annotate(**{
-        f"public_in_{code}": Exists(public_articles(code).filter(**{article_relation: OuterRef("pk")}))
-        for code in conf.ARTICLES_LANGUAGES
-    })
-
-
-def public_languages(obj: Section | Author) -> list[str]:
-    """The languages a section or author fetched ``with_public_languages()`` has a public article in."""
-    return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]
 
 
 class PageMixin:
@@ -120,7 +102,7 @@ class ArticleListView(ArticleListPage):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return public_articles(get_language())
+        return public_articles(language=get_language())
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(**most_read_context(get_language()), **kwargs)
@@ -135,11 +117,10 @@ class AuthorDetailView(ArticleListPage):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        authors = with_public_languages(Author.objects.all(), "bylines__author")
-        self.author = get_object_or_404(authors, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(authors_with_public_languages(), slug=self.kwargs["slug"])
         if get_language() not in public_languages(self.author):
             raise Http404("No public articles by this author in this language.")
-        return public_articles(get_language()).filter(bylines__author=self.author)
+        return public_articles(language=get_language()).filter(bylines__author=self.author)
 
     def get_language_urls(self) -> dict[str, str]:
         return {code: self.author.get_absolute_url(code) for code in public_languages(self.author)}
@@ -158,8 +139,7 @@ class SectionDetailView(ArticleListPage):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        sections = with_public_languages(Section.objects.all(), "section")
-        self.section = find_by_slug(sections, kwargs["slug"], language)
+        self.section = find_by_slug(queryset=sections_with_public_languages(), slug=kwargs["slug"], language=language)
         if self.section is None or language not in public_languages(self.section):
             raise Http404("No section with public articles at this address.")
         own_slug = self.section.translated("slug", language)
@@ -168,7 +148,7 @@ class SectionDetailView(ArticleListPage):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return public_articles(get_language()).filter(section=self.section)
+        return public_articles(language=get_language()).filter(section=self.section)
 
     def get_language_urls(self) -> dict[str, str]:
         return {
@@ -179,17 +159,6 @@ class SectionDetailView(ArticleListPage):
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(section=self.section, **kwargs)
-
-
-def find_by_slug(queryset, slug: str, language: str):
-    """The object whose slug in ``language`` is ``slug``; else one whose slug in another language is.
-
-    One query: slugs are unique per language, so at most one row per language matches.
-    """
-    columns = [build_localized_fieldname("slug", code) for code in conf.ARTICLES_LANGUAGES]
-    matches = list(queryset.filter(reduce(or_, (Q(**{column: slug}) for column in columns))))
-    own_column = build_localized_fieldname("slug", language)
-    return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0] if matches else None)
 
 
 def query_string(request: HttpRequest) -> str:
@@ -209,10 +178,10 @@ class ArticleDetailView(PageMixin, DetailView):
         language = get_language()
         self.preview = False
         self.generation = content_generation()
-        self.object = published_article(kwargs["slug"], language, generation=self.generation)
+        self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
         if self.object is None and can_preview(request):
             articles = Article.objects.select_related("section").with_bylines()
-            self.object = find_by_slug(articles, kwargs["slug"], language)
+            self.object = find_by_slug(queryset=articles, slug=kwargs["slug"], language=language)
             self.preview = self.object is not None
         if self.object is None:
             raise Http404("No article at this address.")
@@ -276,28 +245,11 @@ class ArticleDetailView(PageMixin, DetailView):
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
             ))),
-            more_from_section=once(lambda: more_from_section(article, language)),
+            more_from_section=once(lambda: more_from_section(article=article, language=language)),
             telegram=once(lambda: telegram_channel(language)),
             **most_read_context(language, self.generation),
         )
         return context
-
-
-def published_article(slug: str, language: str, *, generation: int | None = None) -> Article | None:
-    """The published article at ``slug`` (this language's, else another's), with section and bylines.
-
-    Kept in the cache under the content generation, so an edit, a withdrawal or a new byline is seen at once.
-    Only hits are kept: a scheduled article turns up by itself when its time comes.
-    """
-    key = generation_key("published-article", language, slug, generation=generation)
-    article = cache.get(key)
-    if article is None:
-        article = find_by_slug(
-            Article.objects.published().select_related("section").with_bylines(), slug, language
-        )
-        if article is not None:
-            cache.set(key, article, conf.ARTICLES_PAGE_CACHE_SECONDS)
-    return article
 
 
 def news_article_data(
@@ -326,18 +278,6 @@ def news_article_data(
     if cover_url:
         data["image"] = [cover_url]
     return data
-
-
-def more_from_section(article: Article, language: str, limit: int = 4) -> list[Article]:
-    """Other recent articles of the same section in this language; cached briefly, one query on a miss."""
-    if article.section_id is None:
-        return []
-    key = generation_key("more-from-section", article.section_id, language)
-    recent = cache.get(key)
-    if recent is None:
-        recent = list(public_articles(language).filter(section_id=article.section_id)[: limit + 1])
-        cache.set(key, recent, conf.ARTICLES_PAGE_CACHE_SECONDS)
-    return [other for other in recent if other.pk != article.pk][:limit]
 
 
 def telegram_channel(language: str) -> dict[str, str] | None:
