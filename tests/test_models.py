@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Section
-from articles.services import article_record_view
+from articles.counting.recording import article_record_view
 from tests.test_admin import ADD_URL, article_form
 
 
