@@ -22,7 +22,7 @@ from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
-from .services import article_publish, article_unpublish
+from .services import article_publish, article_save, article_unpublish
 from .translation_status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
@@ -196,6 +196,9 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         return super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    def save_model(self, request, obj, form, change) -> None:
+        article_save(article=obj)
 
     def can_publish(self, request) -> bool:
         return request.user.has_perm(PUBLISH_PERMISSION)

@@ -1,4 +1,11 @@
-"""Every state change of an article goes through here: views, admin actions and commands stay thin."""
+"""Editors' changes of articles, keyword-only and named ``<entity>_<action>``: the admin and commands call them.
+
+Here: saving an article from a form (``article_save``), publishing and withdrawing (``article_publish``,
+``article_unpublish``) and rendering stored bodies again (``articles_render``). Not here: a reader's view is
+recorded by ``articles.counting.recording``; the importers (``importing``, ``content_po``) write through the
+models themselves; and what every save of a model does (slugs, rendered Markdown, translation sources) is the
+model's ``save()``.
+"""
 
 from datetime import datetime
 
@@ -27,6 +34,22 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     count = drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
     content_changed()
     return count
+
+
+def article_save(*, article: Article) -> None:
+    """Save ``article`` as an editor left it in a form; a change of its status publishes or withdraws it.
+
+    The fields are saved as given, the status as it was stored (a new article as a draft); a status that
+    changed then goes through ``article_publish`` or ``article_unpublish``, so that the admin's form and its
+    actions publish by the same rule.
+    """
+    stored = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
+    wanted, article.status = article.status, stored or Article.Status.DRAFT
+    article.save()
+    if wanted != article.status:
+        change = article_publish if wanted == Article.Status.PUBLISHED else article_unpublish
+        change(articles=Article.objects.filter(pk=article.pk))
+        article.refresh_from_db(fields=["status", "published_at", "updated_at"])
 
 
 def article_unpublish(*, articles: QuerySet[Article]) -> int:
