@@ -3,6 +3,7 @@
 from functools import cache as once
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,8 +16,9 @@ from .caching import content_generation, generation_key
 from .conf import conf
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
-from .models import Article
+from .models import Article, TranslatedModel
 from .selectors import (
+    Translated,
     authors_with_public_languages,
     find_by_slug,
     more_from_section,
@@ -67,6 +69,27 @@ class PageMixin:
         # Computed only if the template needs it: a cached page part may already hold the switcher.
         context["language_links"] = once(self.language_links)
         return context
+
+
+class TranslatedSlugMixin:
+    """For pages at an object's translated slug, like django-parler's ``TranslatableSlugMixin``: the object is
+    found by this language's slug, else by another language's, and a slug from another language redirects (301)
+    to this language's address of the same object."""
+
+    slug_url_kwarg = "slug"
+
+    def find_object(self, queryset: QuerySet[Translated]) -> Translated | None:
+        """The object of ``queryset`` at the URL's slug, in this language or another."""
+        return find_by_slug(queryset=queryset, slug=self.kwargs[self.slug_url_kwarg], language=get_language())
+
+    def slug_redirect(self, obj: TranslatedModel, language: str) -> HttpResponse | None:
+        """A permanent redirect to ``obj``'s address in ``language`` (query string kept) when the URL carries
+        another slug than the one ``obj`` has in ``language``; None when the URL is the right one."""
+        own_slug = obj.translated("slug", language)
+        if own_slug and own_slug != self.kwargs[self.slug_url_kwarg]:
+            query = f"?{self.request.GET.urlencode()}" if self.request.GET else ""
+            return HttpResponsePermanentRedirect(obj.get_absolute_url(language) + query)
+        return None
 
 
 def most_read_context(language: str, generation: int | None = None) -> dict:
@@ -129,7 +152,7 @@ class AuthorDetailView(ArticleListPage):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SectionDetailView(ArticleListPage):
+class SectionDetailView(TranslatedSlugMixin, ArticleListPage):
     """A section's page, at the section's slug in this language; another language's slug redirects here.
 
     Not found in a language the section has no public article in yet.
@@ -139,13 +162,10 @@ class SectionDetailView(ArticleListPage):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        self.section = find_by_slug(queryset=sections_with_public_languages(), slug=kwargs["slug"], language=language)
+        self.section = self.find_object(sections_with_public_languages())
         if self.section is None or language not in public_languages(self.section):
             raise Http404("No section with public articles at this address.")
-        own_slug = self.section.translated("slug", language)
-        if own_slug and own_slug != kwargs["slug"]:
-            return HttpResponsePermanentRedirect(self.section.get_absolute_url(language) + query_string(request))
-        return super().get(request, *args, **kwargs)
+        return self.slug_redirect(self.section, language) or super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return public_articles(language=get_language()).filter(section=self.section)
@@ -161,11 +181,7 @@ class SectionDetailView(ArticleListPage):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-def query_string(request: HttpRequest) -> str:
-    return f"?{request.GET.urlencode()}" if request.GET else ""
-
-
-class ArticleDetailView(PageMixin, DetailView):
+class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
     """An article in the reader's language, or in a fallback language with a notice when it has no translation.
 
     A slug from another language redirects (301) to this language's address of the same article.
@@ -181,7 +197,7 @@ class ArticleDetailView(PageMixin, DetailView):
         self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
         if self.object is None and can_preview(request):
             articles = Article.objects.select_related("section").with_bylines()
-            self.object = find_by_slug(queryset=articles, slug=kwargs["slug"], language=language)
+            self.object = self.find_object(articles)
             self.preview = self.object is not None
         if self.object is None:
             raise Http404("No article at this address.")
@@ -190,9 +206,9 @@ class ArticleDetailView(PageMixin, DetailView):
         self.content_language = self.object.display_language(language)
         if self.content_language is None:
             raise Http404("This article is not available in any language yet.")
-        own_slug = self.object.translated("slug", language)
-        if self.content_language == language and own_slug != kwargs["slug"]:
-            return HttpResponsePermanentRedirect(self.object.get_absolute_url(language) + query_string(request))
+        # Shown in a fallback language, the article has no address of its own in this one to send the reader to.
+        if self.content_language == language and (redirect := self.slug_redirect(self.object, language)):
+            return redirect
 
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
