@@ -70,7 +70,7 @@ def articles_render(*, everything: bool = False) -> int:
     articles = Article.objects.all() if everything else Article.objects.exclude(body_html_version=RENDERER_VERSION)
     count = 0
     for article in articles.iterator(chunk_size=200):
-        article._rendered_bodies = {}
+        article.forget_rendered_markdown()
         article.render_body()
         html_fields = [build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES]
         Article.objects.filter(pk=article.pk).update(
@@ -79,6 +79,8 @@ def articles_render(*, everything: bool = False) -> int:
         count += 1
     bio_fields = [build_localized_fieldname("bio_html", code) for code in conf.ARTICLES_LANGUAGES]
     for author in Author.objects.all().iterator(chunk_size=200):
-        author.save(update_fields=bio_fields)  # Author.save() renders every biography
+        # Authors keep no renderer version: every biography is rendered again.
+        author.forget_rendered_markdown()
+        author.save(update_fields=bio_fields)
     content_changed()
     return count
