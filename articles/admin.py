@@ -24,7 +24,7 @@ from .markdown.messages import rejection_message
 from .models import Article, Author, Byline, Section
 from .roles import translator_languages
 from .search import articles_matching
-from .services import article_publish, article_unpublish
+from .services import article_publish, article_save, article_unpublish
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
@@ -204,6 +204,9 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         if not search_term.strip():
             return queryset, False
         return articles_matching(queryset, search_term) | queryset.filter(key__icontains=search_term.strip()), False
+
+    def save_model(self, request, obj, form, change) -> None:
+        article_save(article=obj)
 
     def can_publish(self, request) -> bool:
         return request.user.has_perm(PUBLISH_PERMISSION)

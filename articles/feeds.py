@@ -7,8 +7,8 @@ from django.utils.translation import get_language, gettext
 
 from .conf import conf
 from .models import Article
+from .selectors import public_articles
 from .site_url import absolute_url
-from .views import public_articles
 
 # Characters XML 1.0 cannot carry at all; a title holding one would otherwise make the whole feed fail.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -41,7 +41,7 @@ class LatestArticlesFeed(Feed):
         return gettext("The latest news from %(site)s") % {"site": conf.ARTICLES_SITE_NAME}
 
     def items(self, request: HttpRequest) -> list[Article]:
-        articles = list(public_articles(get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE])
+        articles = list(public_articles(language=get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE])
         for article in articles:
             article.feed_link = absolute_url(request, article.get_absolute_url())
         return articles

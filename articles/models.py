@@ -5,6 +5,7 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 """
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,10 +49,53 @@ class Translation:
 
 
 class TranslatedModel(models.Model):
-    """Access to one language's value of a translated field, whatever language is active."""
+    """Access to one language's value of a translated field, whatever language is active; Markdown fields stored
+    rendered, each language re-rendered only when its text changed."""
+
+    # The translated Markdown fields this model stores rendered, each with its HTML field: {"body": "body_html"}.
+    markdown_fields: ClassVar[dict[str, str]] = {}
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.remember_rendered_markdown()
+        return instance
+
+    def stored_html_is_current(self) -> bool:
+        """Whether the stored HTML was made by this ``RENDERER_VERSION``; a model that keeps no version trusts it
+        (``render_articles`` renders its HTML again when the renderer changes)."""
+        return True
+
+    def remember_rendered_markdown(self) -> None:
+        """Note the text each stored HTML field was rendered from, so that a save re-renders only edited ones."""
+        loaded = self.__dict__
+        self._rendered_from = {
+            (field_name, code): loaded[build_localized_fieldname(field_name, code)]
+            for field_name, html_field in self.markdown_fields.items()
+            for code in conf.ARTICLES_LANGUAGES
+            if build_localized_fieldname(field_name, code) in loaded
+            and build_localized_fieldname(html_field, code) in loaded
+        } if self.stored_html_is_current() else {}
+
+    def forget_rendered_markdown(self) -> None:
+        """Make the next save render every language again."""
+        self._rendered_from = {}
+
+    def render_markdown_fields(self) -> None:
+        """Store each language's edited Markdown as safe HTML, so requests never render Markdown.
+
+        A text unchanged since its HTML was rendered keeps that HTML.
+        """
+        rendered = getattr(self, "_rendered_from", {})
+        for field_name, html_field in self.markdown_fields.items():
+            for code in conf.ARTICLES_LANGUAGES:
+                text = self.translated(field_name, code) or ""
+                if (field_name, code) in rendered and (rendered[field_name, code] or "") == text:
+                    continue
+                setattr(self, build_localized_fieldname(html_field, code), render_markdown(text, code))
 
     def translated(self, field_name: str, language: str):
         return getattr(self, build_localized_fieldname(field_name, language))
@@ -195,6 +239,8 @@ class Author(TranslatedModel):
     bio_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
 
+    markdown_fields = {"bio": "bio_html"}
+
     class Meta:
         ordering = ["slug"]
         verbose_name = _("author")
@@ -213,9 +259,8 @@ class Author(TranslatedModel):
             # One slug for every language: a person's name transliterates to the same Latin letters everywhere.
             name = self.first_translation("name", preferred=conf.ARTICLES_LANGUAGES[0])
             self.slug = self.unique_slug("slug", slug_from_title(name, ""))
-        for code in conf.ARTICLES_LANGUAGES:
-            html_field = build_localized_fieldname("bio_html", code)
-            setattr(self, html_field, render_markdown(self.translated("bio", code) or "", code))
+        self.render_markdown_fields()
+        self.remember_rendered_markdown()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
@@ -239,6 +284,10 @@ class ArticleQuerySet(models.QuerySet):
             column = build_localized_fieldname(field_name, language)
             query &= models.Q(**{f"{column}__isnull": False}) & ~models.Q(**{column: ""})
         return self.filter(query)
+
+    def public(self, language: str) -> "ArticleQuerySet":
+        """What readers of ``language`` may see: ``published()`` articles that are ``available_in(language)``."""
+        return self.published().available_in(language)
 
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch each article's authors, in byline order, in one more query for the whole list."""
@@ -308,6 +357,8 @@ class Article(TranslatedModel):
 
     objects = ArticleQuerySet.as_manager()
 
+    markdown_fields = {"body": "body_html"}
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
@@ -342,36 +393,18 @@ class Article(TranslatedModel):
         """This article's address in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:article_detail", language)
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        article = super().from_db(db, field_names, values, **kwargs)
-        article.remember_rendered_bodies()
-        return article
-
-    def remember_rendered_bodies(self) -> None:
-        """Note which bodies ``body_html_<language>`` was rendered from, so a save re-renders only edited ones."""
-        loaded = self.__dict__
-        self._rendered_bodies = {
-            code: loaded[build_localized_fieldname("body", code)]
-            for code in conf.ARTICLES_LANGUAGES
-            if build_localized_fieldname("body", code) in loaded
-            and build_localized_fieldname("body_html", code) in loaded
-        } if self.body_html_version == RENDERER_VERSION else {}
+    def stored_html_is_current(self) -> bool:
+        return self.body_html_version == RENDERER_VERSION
 
     def render_body(self) -> None:
-        """Store each edited language's body as safe HTML, so requests never render Markdown.
+        """Store each edited language's body as safe HTML (``render_markdown_fields``).
 
         A body unchanged since it was rendered by this ``RENDERER_VERSION`` keeps its HTML; ``render_articles``
         re-renders everything when the renderer changes.
         """
-        rendered = getattr(self, "_rendered_bodies", {})
-        for code in conf.ARTICLES_LANGUAGES:
-            body = self.translated("body", code) or ""
-            if code in rendered and (rendered[code] or "") == body:
-                continue
-            setattr(self, build_localized_fieldname("body_html", code), render_markdown(body, code))
+        self.render_markdown_fields()
         self.body_html_version = RENDERER_VERSION
-        self.remember_rendered_bodies()
+        self.remember_rendered_markdown()
 
     def available_languages(self) -> list[str]:
         """The languages this article can be read in: those where every availability field is filled.

@@ -1,26 +1,23 @@
-"""State changes of articles, keyword-only and named ``<entity>_<action>``: views, admin actions and commands
-call them and stay thin.
+"""Editors' changes of articles, keyword-only and named ``<entity>_<action>``: the admin and commands call them.
 
-The two importers keep theirs beside the file format they read, and write through the models like these:
-``articles.markdown_files.articles_import`` (Markdown files, ``import_articles``) and
-``articles.translating.po_import.translation_file_import`` (PO files, ``import_translations``).
+Here: saving an article from a form (``article_save``), publishing and withdrawing (``article_publish``,
+``article_unpublish``) and rendering stored bodies again (``articles_render``). Not here: a reader's view is
+recorded by ``articles.counting.recording``; the two importers keep theirs beside the file format they read and
+write through the models: ``articles.markdown_files.articles_import`` (Markdown files, ``import_articles``) and
+``articles.translating.po_import.translation_file_import`` (PO files, ``import_translations``); and what every save
+of a model does (slugs, rendered Markdown, translation sources) is the model's ``save()``.
 """
 
-import logging
 from datetime import datetime
 
-from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_changed
 from .conf import conf
-from .counting.backends import view_counter
 from .markdown import RENDERER_VERSION
 from .models import Article, Author
-
-logger = logging.getLogger(__name__)
 
 
 def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) -> int:
@@ -40,6 +37,22 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     return count
 
 
+def article_save(*, article: Article) -> None:
+    """Save ``article`` as an editor left it in a form; a change of its status publishes or withdraws it.
+
+    The fields are saved as given, the status as it was stored (a new article as a draft); a status that
+    changed then goes through ``article_publish`` or ``article_unpublish``, so that the admin's form and its
+    actions publish by the same rule.
+    """
+    stored = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
+    wanted, article.status = article.status, stored or Article.Status.DRAFT
+    article.save()
+    if wanted != article.status:
+        change = article_publish if wanted == Article.Status.PUBLISHED else article_unpublish
+        change(articles=Article.objects.filter(pk=article.pk))
+        article.refresh_from_db(fields=["status", "published_at", "updated_at"])
+
+
 def article_unpublish(*, articles: QuerySet[Article]) -> int:
     """Return ``articles`` to draft; their publication time is kept for when they are published again."""
     count = articles.filter(status=Article.Status.PUBLISHED).update(
@@ -47,23 +60,6 @@ def article_unpublish(*, articles: QuerySet[Article]) -> int:
     )
     content_changed()
     return count
-
-
-def article_record_view(*, article_id: int, language: str, at: datetime | None = None) -> bool:
-    """Count one reader's view of an article in ``language``, on the day of ``at`` (default: now).
-
-    Goes to the counter ``ARTICLES_VIEW_COUNTER`` names, which only ever moves counts with atomic statements
-    (never read-modify-write). Deciding whether a request is a reader's view is ``articles.counting.readers``'s job.
-
-    A view the database refuses (read-only, full, gone) is logged as lost and not raised: the page the reader
-    asked for matters more than its count. Returns whether the view was recorded.
-    """
-    try:
-        view_counter().record(article_id=article_id, language=language, day=timezone.localdate(at))
-    except DatabaseError as error:
-        logger.error("Lost a view of article %s in %r: the database refused it (%s)", article_id, language, error)
-        return False
-    return True
 
 
 def articles_render(*, everything: bool = False) -> int:
@@ -75,7 +71,7 @@ def articles_render(*, everything: bool = False) -> int:
     articles = Article.objects.all() if everything else Article.objects.exclude(body_html_version=RENDERER_VERSION)
     count = 0
     for article in articles.iterator(chunk_size=200):
-        article._rendered_bodies = {}
+        article.forget_rendered_markdown()
         article.render_body()
         html_fields = [build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES]
         Article.objects.filter(pk=article.pk).update(
@@ -84,6 +80,8 @@ def articles_render(*, everything: bool = False) -> int:
         count += 1
     bio_fields = [build_localized_fieldname("bio_html", code) for code in conf.ARTICLES_LANGUAGES]
     for author in Author.objects.all().iterator(chunk_size=200):
-        author.save(update_fields=bio_fields)  # Author.save() renders every biography
+        # Authors keep no renderer version: every biography is rendered again.
+        author.forget_rendered_markdown()
+        author.save(update_fields=bio_fields)
     content_changed()
     return count

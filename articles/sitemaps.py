@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 
 from .models import Article, Author, Section
+from .selectors import authors_with_public_languages, public_languages, sections_with_public_languages
 from .site_url import site_host, site_scheme
-from .views import public_languages, with_public_languages
 
 
 class SiteSitemap(Sitemap):
@@ -41,7 +41,7 @@ class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
-        return with_public_languages(Section.objects.all(), "section")
+        return sections_with_public_languages()
 
     def get_languages_for_item(self, section: Section) -> list[str]:
         return [code for code in public_languages(section) if section.translated("slug", code)]
@@ -53,7 +53,7 @@ class AuthorSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return with_public_languages(Author.objects.all(), "bylines__author")
+        return authors_with_public_languages()
 
     def get_languages_for_item(self, author: Author) -> list[str]:
         return public_languages(author)

@@ -1,12 +1,9 @@
 """Public pages, in the language of the URL: front page, article, author and section pages."""
 
 from functools import cache as once
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,13 +11,22 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
-from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_generation, generation_key
 from .conf import conf
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
-from .models import Article, Author, Section
+from .models import Article, TranslatedModel
+from .selectors import (
+    Translated,
+    authors_with_public_languages,
+    find_by_slug,
+    more_from_section,
+    public_articles,
+    public_languages,
+    published_article,
+    sections_with_public_languages,
+)
 from .site_url import absolute_url, site_root
 
 
@@ -31,28 +37,6 @@ def can_preview(request: HttpRequest) -> bool:
 
 def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
-
-
-def public_articles(language: str):
-    """What lists show: published articles available in ``language``, with their section."""
-    return Article.objects.published().available_in(language).select_related("section")
-
-
-def with_public_languages(queryset: QuerySet, article_relation: str) -> QuerySet:
-    """Mark each section or author with the languages it has public articles in, for ``public_languages()``.
-
-    ``article_relation`` leads from an article to the row (``"section"``, ``"bylines__author"``). Adds one
-    ``EXISTS`` per language to the query that fetches the rows, so pages and sitemaps ask no more queries.
-    """
-    return queryset.annotate(**{
-        f"public_in_{code}": Exists(public_articles(code).filter(**{article_relation: OuterRef("pk")}))
-        for code in conf.ARTICLES_LANGUAGES
-    })
-
-
-def public_languages(obj: Section | Author) -> list[str]:
-    """The languages a section or author fetched ``with_public_languages()`` has a public article in."""
-    return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]
 
 
 class PageMixin:
@@ -85,6 +69,27 @@ class PageMixin:
         # Computed only if the template needs it: a cached page part may already hold the switcher.
         context["language_links"] = once(self.language_links)
         return context
+
+
+class TranslatedSlugMixin:
+    """For pages at an object's translated slug, like django-parler's ``TranslatableSlugMixin``: the object is
+    found by this language's slug, else by another language's, and a slug from another language redirects (301)
+    to this language's address of the same object."""
+
+    slug_url_kwarg = "slug"
+
+    def find_object(self, queryset: QuerySet[Translated]) -> Translated | None:
+        """The object of ``queryset`` at the URL's slug, in this language or another."""
+        return find_by_slug(queryset=queryset, slug=self.kwargs[self.slug_url_kwarg], language=get_language())
+
+    def slug_redirect(self, obj: TranslatedModel, language: str) -> HttpResponse | None:
+        """A permanent redirect to ``obj``'s address in ``language`` (query string kept) when the URL carries
+        another slug than the one ``obj`` has in ``language``; None when the URL is the right one."""
+        own_slug = obj.translated("slug", language)
+        if own_slug and own_slug != self.kwargs[self.slug_url_kwarg]:
+            query = f"?{self.request.GET.urlencode()}" if self.request.GET else ""
+            return HttpResponsePermanentRedirect(obj.get_absolute_url(language) + query)
+        return None
 
 
 def most_read_context(language: str, generation: int | None = None) -> dict:
@@ -120,7 +125,7 @@ class ArticleListView(ArticleListPage):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return public_articles(get_language())
+        return public_articles(language=get_language())
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(**most_read_context(get_language()), **kwargs)
@@ -135,11 +140,10 @@ class AuthorDetailView(ArticleListPage):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        authors = with_public_languages(Author.objects.all(), "bylines__author")
-        self.author = get_object_or_404(authors, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(authors_with_public_languages(), slug=self.kwargs["slug"])
         if get_language() not in public_languages(self.author):
             raise Http404("No public articles by this author in this language.")
-        return public_articles(get_language()).filter(bylines__author=self.author)
+        return public_articles(language=get_language()).filter(bylines__author=self.author)
 
     def get_language_urls(self) -> dict[str, str]:
         return {code: self.author.get_absolute_url(code) for code in public_languages(self.author)}
@@ -148,7 +152,7 @@ class AuthorDetailView(ArticleListPage):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SectionDetailView(ArticleListPage):
+class SectionDetailView(TranslatedSlugMixin, ArticleListPage):
     """A section's page, at the section's slug in this language; another language's slug redirects here.
 
     Not found in a language the section has no public article in yet.
@@ -158,17 +162,13 @@ class SectionDetailView(ArticleListPage):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        sections = with_public_languages(Section.objects.all(), "section")
-        self.section = find_by_slug(sections, kwargs["slug"], language)
+        self.section = self.find_object(sections_with_public_languages())
         if self.section is None or language not in public_languages(self.section):
             raise Http404("No section with public articles at this address.")
-        own_slug = self.section.translated("slug", language)
-        if own_slug and own_slug != kwargs["slug"]:
-            return HttpResponsePermanentRedirect(self.section.get_absolute_url(language) + query_string(request))
-        return super().get(request, *args, **kwargs)
+        return self.slug_redirect(self.section, language) or super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return public_articles(get_language()).filter(section=self.section)
+        return public_articles(language=get_language()).filter(section=self.section)
 
     def get_language_urls(self) -> dict[str, str]:
         return {
@@ -181,22 +181,7 @@ class SectionDetailView(ArticleListPage):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-def find_by_slug(queryset, slug: str, language: str):
-    """The object whose slug in ``language`` is ``slug``; else one whose slug in another language is.
-
-    One query: slugs are unique per language, so at most one row per language matches.
-    """
-    columns = [build_localized_fieldname("slug", code) for code in conf.ARTICLES_LANGUAGES]
-    matches = list(queryset.filter(reduce(or_, (Q(**{column: slug}) for column in columns))))
-    own_column = build_localized_fieldname("slug", language)
-    return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0] if matches else None)
-
-
-def query_string(request: HttpRequest) -> str:
-    return f"?{request.GET.urlencode()}" if request.GET else ""
-
-
-class ArticleDetailView(PageMixin, DetailView):
+class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
     """An article in the reader's language, or in a fallback language with a notice when it has no translation.
 
     A slug from another language redirects (301) to this language's address of the same article.
@@ -209,10 +194,10 @@ class ArticleDetailView(PageMixin, DetailView):
         language = get_language()
         self.preview = False
         self.generation = content_generation()
-        self.object = published_article(kwargs["slug"], language, generation=self.generation)
+        self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
         if self.object is None and can_preview(request):
             articles = Article.objects.select_related("section").with_bylines()
-            self.object = find_by_slug(articles, kwargs["slug"], language)
+            self.object = self.find_object(articles)
             self.preview = self.object is not None
         if self.object is None:
             raise Http404("No article at this address.")
@@ -221,9 +206,9 @@ class ArticleDetailView(PageMixin, DetailView):
         self.content_language = self.object.display_language(language)
         if self.content_language is None:
             raise Http404("This article is not available in any language yet.")
-        own_slug = self.object.translated("slug", language)
-        if self.content_language == language and own_slug != kwargs["slug"]:
-            return HttpResponsePermanentRedirect(self.object.get_absolute_url(language) + query_string(request))
+        # Shown in a fallback language, the article has no address of its own in this one to send the reader to.
+        if self.content_language == language and (redirect := self.slug_redirect(self.object, language)):
+            return redirect
 
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
@@ -276,28 +261,11 @@ class ArticleDetailView(PageMixin, DetailView):
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
             ))),
-            more_from_section=once(lambda: more_from_section(article, language)),
+            more_from_section=once(lambda: more_from_section(article=article, language=language)),
             telegram=once(lambda: telegram_channel(language)),
             **most_read_context(language, self.generation),
         )
         return context
-
-
-def published_article(slug: str, language: str, *, generation: int | None = None) -> Article | None:
-    """The published article at ``slug`` (this language's, else another's), with section and bylines.
-
-    Kept in the cache under the content generation, so an edit, a withdrawal or a new byline is seen at once.
-    Only hits are kept: a scheduled article turns up by itself when its time comes.
-    """
-    key = generation_key("published-article", language, slug, generation=generation)
-    article = cache.get(key)
-    if article is None:
-        article = find_by_slug(
-            Article.objects.published().select_related("section").with_bylines(), slug, language
-        )
-        if article is not None:
-            cache.set(key, article, conf.ARTICLES_PAGE_CACHE_SECONDS)
-    return article
 
 
 def news_article_data(
@@ -326,18 +294,6 @@ def news_article_data(
     if cover_url:
         data["image"] = [cover_url]
     return data
-
-
-def more_from_section(article: Article, language: str, limit: int = 4) -> list[Article]:
-    """Other recent articles of the same section in this language; cached briefly, one query on a miss."""
-    if article.section_id is None:
-        return []
-    key = generation_key("more-from-section", article.section_id, language)
-    recent = cache.get(key)
-    if recent is None:
-        recent = list(public_articles(language).filter(section_id=article.section_id)[: limit + 1])
-        cache.set(key, recent, conf.ARTICLES_PAGE_CACHE_SECONDS)
-    return [other for other in recent if other.pk != article.pk][:limit]
 
 
 def telegram_channel(language: str) -> dict[str, str] | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.markdown import render_markdown
 from articles.models import Article
-from articles.services import article_record_view
+from articles.counting.recording import article_record_view
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -116,6 +116,43 @@ def test_editor_saves_an_article_with_an_auto_slug(client, editor, make_article)
     assert (article.slug_en, article.slug_ru) == ("budget-approved", "biudzhet-priniat")
     assert article.status == Article.Status.PUBLISHED and article.published_at is not None
     assert article.byline() == [author]
+
+
+def edit_form(article: Article, **fields) -> dict:
+    """The POST of ``article``'s change form, with its one byline kept."""
+    byline = article.bylines.get()
+    return article_form(byline.author, **{
+        "bylines-INITIAL_FORMS": "1", "bylines-0-id": str(byline.pk), "bylines-0-article": str(article.pk), **fields,
+    })
+
+
+def test_editor_withdrawing_in_the_form_keeps_the_publication_time(client, editor, make_article):
+    published = make_article(languages=("en",))
+    first_published_at = published.published_at
+    client.force_login(editor)
+    local = timezone.localtime(first_published_at)
+    response = client.post(change_url(published), edit_form(
+        published, status="draft", published_at_0=local.strftime("%Y-%m-%d"), published_at_1=local.strftime("%H:%M:%S"),
+    ))
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.status == Article.Status.DRAFT
+    assert published.published_at == first_published_at.replace(microsecond=0)
+    assert not Article.objects.published().exists()
+
+
+def test_editor_publishing_a_draft_in_the_form_with_a_future_time_schedules_it(client, editor, make_article):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None, languages=("en",))
+    client.force_login(editor)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    response = client.post(change_url(draft), edit_form(
+        draft, status="published", published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="10:00:00",
+    ))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert timezone.localtime(draft.published_at).date() == tomorrow.date()
+    assert not Article.objects.published().exists()
 
 
 def test_author_cannot_publish_even_with_a_crafted_post(client, author_user, make_article):

@@ -32,7 +32,7 @@ from articles.counting.crawlers import crawler_patterns
 from articles.counting.readers import SeenArticles, count_article_view, is_crawler
 from articles.counting.selectors import daily_views, most_read, most_read_cache_key
 from articles.models import Article, ArticleDailyViews, ViewCountFlush
-from articles.services import article_record_view
+from articles.counting.recording import article_record_view
 from articles.views import ArticleListView
 
 from .clock import FakeClock

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Author, Section
-from articles.services import article_record_view
+from articles.counting.recording import article_record_view
 from tests.test_admin import ADD_URL, article_form
 
 
@@ -227,6 +227,18 @@ def test_render_articles_renders_what_an_older_renderer_made(make_article):
 def test_a_slug_of_spaces_is_made_from_the_title_and_a_given_one_is_trimmed(make_article):
     article = make_article(languages=("en", "ru"), title_en="Budget day", slug_en="   ", slug_ru="  byudzhet  ")
     assert (article.slug_en, article.slug_ru) == ("budget-day", "byudzhet")
+
+
+def test_an_authors_save_renders_only_the_biographies_that_changed(make_article):
+    author = make_article.author(bio_en="A *reporter*.", bio_kk="*Тілші*")
+    Author.objects.filter(pk=author.pk).update(bio_html_en="<p>stored</p>", bio_html_kk="<p>stored</p>")
+    author = Author.objects.get(pk=author.pk)
+    author.bio_kk = "Жаңа *мәтін*."
+    author.save()
+    author.name_en = "Renamed"
+    author.save()
+    stored = Author.objects.get(pk=author.pk)
+    assert stored.bio_html_en == "<p>stored</p>" and "<em>мәтін</em>" in stored.bio_html_kk
 
 
 def test_render_articles_renders_author_biographies_again(make_article):

@@ -117,6 +117,19 @@ def test_a_slug_from_another_language_redirects_permanently(client, make_article
     assert response["Location"] == f"/kk/articles/{article.slug_kk}/"
 
 
+def test_a_slug_from_another_language_redirects_with_the_query_string_kept(client, make_article):
+    article = make_article()
+    response = client.get(f"/ru/articles/{article.slug_en}/?utm_source=telegram")
+    assert response.status_code == 301
+    assert response["Location"] == f"/ru/articles/{article.slug_ru}/?utm_source=telegram"
+
+
+def test_a_preview_at_another_languages_slug_redirects_staff_to_this_languages_one(admin_client, make_article):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    response = admin_client.get(f"/kk/articles/{draft.slug_en}/")
+    assert response.status_code == 301 and response["Location"] == f"/kk/articles/{draft.slug_kk}/"
+
+
 def test_a_slug_shared_by_two_articles_in_two_languages_finds_this_languages_one(client, make_article):
     english = make_article(languages=("en",), title_en="COVID-19")
     russian = make_article(languages=("ru",), title_ru="COVID-19")

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from ..conf import conf
-from ..services import article_record_view
 from .crawlers import crawler_patterns
+from .recording import article_record_view
 
 # Headers browsers send when they fetch a page the reader may never look at.
 PREFETCH_HEADERS = {

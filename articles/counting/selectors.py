@@ -12,6 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ..caching import generation_key
 from ..conf import conf
 from ..models import Article, ArticleDailyViews
+from ..selectors import public_articles
 
 
 def most_read(*, language: str, days: int | None, limit: int = 5, now: datetime | None = None) -> list[Article]:
@@ -40,9 +41,7 @@ def most_read_cache_key(*, language: str, days: int | None, limit: int) -> str:
 def most_read_queryset(*, language: str, days: int | None, limit: int, now: datetime | None = None):
     """``most_read`` without the cache."""
     articles = (
-        Article.objects.published()
-        .available_in(language)
-        .select_related("section")
+        public_articles(language=language)
         .defer("body_html", *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES))
     )
     if days is None:

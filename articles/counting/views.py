@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..conf import conf
-from ..models import Article
+from ..selectors import article_is_public
 from .readers import count_article_view, is_reader
 
 BEACON_METHODS = ("GET", "POST")
@@ -54,7 +54,7 @@ def article_seen(request: HttpRequest, pk: int) -> HttpResponse:
         conf.ARTICLES_VIEW_COUNTING == "beacon"
         and is_same_origin(request)
         and is_reader(request, BEACON_METHODS)
-        and Article.objects.published().available_in(language).filter(pk=pk).exists()
+        and article_is_public(article_id=pk, language=language)
     ):
         count_article_view(request, response, article_id=pk, language=language, methods=BEACON_METHODS)
     return response

@@ -44,7 +44,7 @@ def search_articles(
     from ..models import Article
 
     query = parse_query(text, language)
-    articles = Article.objects.published().available_in(language).select_related("section")
+    articles = Article.objects.public(language).select_related("section")
     if not query:
         return query, articles.none()
     if section_id is not None:
