@@ -62,12 +62,14 @@ check-messages: setup
 # files (bench/import_articles.py, BENCH_IMPORT_FILES to change); article pages per second and p99 latency,
 # counting every view, with each counter, next to a bare Django page (bench/run.py; wrk when installed,
 # BENCH_DATABASE_URL=postgres://… for PostgreSQL); what a User-Agent can make an article page cost, normal against
-# unique long ones (bench/user_agents.py).
+# unique long ones (bench/user_agents.py); every page's cost at 1,000 and at 100,000 articles, cold (bench/scale.py:
+# BENCH_ARTICLES, BENCH_DATABASE_URL; the archives are built once and reused).
 bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}
 	$(PY) -m bench.run
 	$(PY) -m bench.user_agents
+	$(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
