@@ -102,10 +102,12 @@ def generate(size: int) -> None:
                    name_ru=f"Репортёр {n}", name_kk=f"Тілші {n}")
             for n in range(AUTHORS)
         )
+        read = []
         for first in range(0, size, BATCH):
             batch = []
             for number in range(first, min(first + BATCH, size)):
-                languages = LANGUAGE_MIXES[number % len(LANGUAGE_MIXES)]
+                # By tens, so that the tenth with daily views (below) has every mix of languages too.
+                languages = LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]
                 status = Article.Status.DRAFT if number % 50 == 7 else Article.Status.PUBLISHED
                 age = span * number / size if number % 100 != 3 else -86400 * (1 + number % 30)
                 article = Article(
@@ -126,11 +128,19 @@ def generate(size: int) -> None:
                 Byline(article=article, author=authors[(article.pk * 13 + position) % AUTHORS], position=position)
                 for article in batch for position in range(1 + article.pk % 2)
             )
-            read = [article for article in batch if article.pk % 10 == 0]
+            read += [
+                (article.pk, article.available_languages())
+                for article in batch if int(article.key.removeprefix(KEY_PREFIX)) % 10 == 0
+            ]
+        # Day by day, as the counter writes them: a day's rows lie together in the table.
+        for day in range(29, -1, -1):
             ArticleDailyViews.objects.bulk_create(
-                ArticleDailyViews(article=article, language=code, day=today - timedelta(days=day),
-                                  views=(article.pk * 31 + day * 17) % 97 + 1)
-                for article in read for code in article.available_languages() for day in range(30)
+                (
+                    ArticleDailyViews(article_id=pk, language=code, day=today - timedelta(days=day),
+                                      views=(pk * 31 + day * 17) % 97 + 1)
+                    for pk, languages in read for code in languages
+                ),
+                batch_size=BATCH,
             )
         if not User.objects.filter(username="scale-bench").exists():
             User.objects.create_superuser("scale-bench", password=None)

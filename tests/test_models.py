@@ -237,3 +237,14 @@ def test_render_articles_renders_author_biographies_again(make_article):
     call_command("render_articles", verbosity=0)
     author.refresh_from_db()
     assert "<em>Тілші</em>" in author.bio_html_kk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_languages_public_articles_are_listed_newest_first_from_that_languages_index(make_article, language):
+    make_article()
+    with connection.cursor() as cursor:
+        # A table this small is cheaper to scan; whether the index can serve the query is what is checked.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Article.objects.published().available_in(language).order_by("-published_at", "-pk").explain()
+    assert f"articles_public_{language}_idx" in plan, plan
