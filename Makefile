@@ -67,13 +67,16 @@ check-messages: setup
 # counting every view, with each counter, next to a bare Django page (bench/run.py; wrk when installed,
 # BENCH_DATABASE_URL=postgres://… for PostgreSQL); what a User-Agent can make an article page cost, normal against
 # unique long ones (bench/user_agents.py); search page p50/p95 at 100,000 articles on PostgreSQL
-# (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable).
+# (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable);
+# every page's cost at 1,000 and at 100,000 articles, cold (bench/scale.py: BENCH_ARTICLES, BENCH_DATABASE_URL; the
+# archives are built once and reused).
 bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}
 	$(PY) -m bench.run
 	$(PY) -m bench.user_agents
 	$(PY) -m bench.search
+	$(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
