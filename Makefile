@@ -49,9 +49,10 @@ test: setup
 messages: export DJANGO_DEBUG = 1
 # Two sets of catalogs: the app's own strings in articles/locale (shipped in its wheel; makemessages runs inside the
 # app, without the host's settings, so nothing but the app is read), and the host project's in locale/ (its pages,
-# and its translations of Django's admin strings, which LOCALE_PATHS puts above every app's).
+# and its translations of Django's admin strings, which LOCALE_PATHS puts above every app's). -P keeps the app's
+# folder off sys.path there, where articles/selectors.py would shadow the standard library's selectors module.
 messages: setup
-	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -P -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py makemessages --domain djangojs --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' \
 		--ignore 'node_modules' --ignore 'staticfiles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))

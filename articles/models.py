@@ -470,6 +470,12 @@ class Article(TranslatedModel):
         return [byline.author for byline in self.bylines.all()]
 
 
+class SlugHistoryQuerySet(models.QuerySet):
+    def of_model(self, model: type[models.Model]) -> "SlugHistoryQuerySet":
+        """The former slugs of ``model``'s objects."""
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+
 class SlugHistory(models.Model):
     """A slug an article or a section had in a language before it changed, so that its address answers with a
     permanent redirect to the current one. Current slugs win: ``selectors.find_by_slug`` asks here only when no
@@ -482,6 +488,8 @@ class SlugHistory(models.Model):
     language = models.CharField(_("language"), max_length=10)
     slug = models.SlugField(_("former slug"), max_length=200, db_index=False)
     replaced_at = models.DateTimeField(_("replaced"), auto_now=True)
+
+    objects = SlugHistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("former slug")

@@ -9,7 +9,6 @@ from functools import reduce
 from operator import or_
 from typing import TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from modeltranslation.utils import build_localized_fieldname
@@ -43,7 +42,7 @@ def find_by_slug(*, queryset: QuerySet[Translated], slug: str, language: str) ->
     own_column = build_localized_fieldname("slug", language)
     if matches:
         return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0])
-    former = SlugHistory.objects.filter(content_type=ContentType.objects.get_for_model(queryset.model), slug=slug)
+    former = SlugHistory.objects.of_model(queryset.model).filter(slug=slug)
     matches = list(queryset.filter(pk__in=former.values("object_id")).annotate(
         former_in_language=Exists(former.filter(language=language, object_id=OuterRef("pk")))
     ))
