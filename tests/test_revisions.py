@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -14,6 +15,7 @@ from articles.models import Article, ArticleDailyViews
 from articles.revision_history import article_revision_entries, article_versions, language_diff
 from articles.revisions import Cause
 from articles.services import article_restore
+from articles.translating.status import TranslationStatus, translation_status
 from tests.test_markdown_files import import_articles, write_article
 from tests.test_translating_po import BODY_EN, KAZAKH, export, fill
 from tests.test_translator_roles import change_url, translator, translator_form
@@ -194,8 +196,6 @@ def test_restoring_keeps_the_view_counts_and_daily_views(story):
 
 
 def test_a_translation_restored_from_before_the_source_changed_shows_as_outdated(make_article):
-    from articles.translating.status import TranslationStatus, translation_status
-
     article = make_article(source_language="en")
     edited(article, body_en="The source changed.", body_ru="Перевод обновлён.")
     assert translation_status(article, "ru") == TranslationStatus.UP_TO_DATE
@@ -245,8 +245,6 @@ def test_restoring_by_get_changes_nothing(client, editor, story):
 
 
 def test_restoring_needs_the_csrf_token(editor, story):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     response = client.post(restore_url(story, article_versions(article=story).last()), {"language": "all"})
