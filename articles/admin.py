@@ -3,17 +3,19 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
@@ -22,9 +24,11 @@ from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
 from .models import Article, Author, Byline, Section
+from .revision_history import article_revision_entries, article_version, language_diff
+from .revisions import TEXT_FIELDS
 from .roles import translator_languages
 from .search import articles_matching
-from .services import article_publish, article_save, article_unpublish
+from .services import article_publish, article_restore, article_save, article_unpublish
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
@@ -40,6 +44,12 @@ def translated_search_fields(*field_names: str) -> list[str]:
         for field_name in field_names
         for code in conf.ARTICLES_LANGUAGES
     ]
+
+
+def language_names() -> list[tuple[str, str]]:
+    """The app's languages with the names the site gives them."""
+    names = dict(settings.LANGUAGES)
+    return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]
 
 
 class TranslatorLimitsMixin:
@@ -206,7 +216,107 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         return articles_matching(queryset, search_term) | queryset.filter(key__icontains=search_term.strip()), False
 
     def save_model(self, request, obj, form, change) -> None:
-        article_save(article=obj)
+        article_save(article=obj, user=request.user)
+
+    def get_urls(self):
+        opts = self.model._meta
+        prefix = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.revision_compare_view), name=f"{prefix}_revision_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.revision_restore_view), name=f"{prefix}_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restorable_languages(self, request, article: Article) -> list[str]:
+        """The languages ``request.user`` may restore: those they may change (a translator, only theirs)."""
+        if not self.has_change_permission(request, article):
+            return []
+        confined = translator_languages(request.user)
+        return [code for code in conf.ARTICLES_LANGUAGES if confined is None or code in confined]
+
+    def revisions_context(self, request, article: Article, **context) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "history_url": self.history_url(article),
+            **context,
+        }
+
+    def history_url(self, article: Article) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[article.pk])
+
+    def revised_article(self, request, object_id: str) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The article's revisions, newest first: when, by whom, why, what changed; compare two; restore one."""
+        article = self.revised_article(request, object_id)
+        languages = self.restorable_languages(request, article)
+        field_names = {name: Article._meta.get_field(name).verbose_name for name in TEXT_FIELDS}
+        entries = [
+            (entry, [(code.upper(), ", ".join(str(field_names[name]) for name in fields))
+                     for code, fields in entry.changes.items()])
+            for entry in article_revision_entries(article=article)
+        ]
+        return TemplateResponse(request, "admin/articles/article/revisions.html", self.revisions_context(
+            request, article, title=gettext("Revisions: %(article)s") % {"article": article}, entries=entries,
+            restorable=[(code, name) for code, name in language_names() if code in languages],
+            can_restore_all=languages == list(conf.ARTICLES_LANGUAGES),
+        ))
+
+    def revision_compare_view(self, request, object_id):
+        """Two revisions of the article side by side: each language's changed fields as a line diff."""
+        article = self.revised_article(request, object_id)
+        chosen = [request.GET.get("older", ""), request.GET.get("newer", "")]
+        versions = [
+            article_version(article=article, version_id=int(value)) if value.isdigit() else None for value in chosen
+        ]
+        if None in versions:
+            self.message_user(request, gettext("Choose two revisions of this article to compare."), messages.ERROR)
+            return HttpResponseRedirect(self.history_url(article))
+        older, newer = sorted(versions, key=lambda version: version.pk)
+        field_names = {name: Article._meta.get_field(name).verbose_name for name in TEXT_FIELDS}
+        diffs = [
+            (code, name, [(field_names[field], diff) for field, diff in
+                          language_diff(older=older, newer=newer, language=code)])
+            for code, name in language_names()
+        ]
+        return TemplateResponse(request, "admin/articles/article/revision_compare.html", self.revisions_context(
+            request, article, title=gettext("Compare revisions: %(article)s") % {"article": article},
+            older=older, newer=newer, diffs=diffs,
+        ))
+
+    def revision_restore_view(self, request, object_id, version_id):
+        """Restore one language (``language``) or all (``language=all``) from a revision, if the user may."""
+        if request.method != "POST":
+            return HttpResponseBadRequest(gettext("Restoring needs a POST request."))
+        article = self.revised_article(request, object_id)
+        version = article_version(article=article, version_id=version_id)
+        if version is None:
+            raise PermissionDenied
+        allowed = self.restorable_languages(request, article)
+        asked = request.POST.get("language", "")
+        languages = list(conf.ARTICLES_LANGUAGES) if asked == "all" else [asked]
+        if not allowed or not set(languages) <= set(allowed):
+            raise PermissionDenied
+        article_restore(article=article, version=version, languages=languages, user=request.user)
+        self.message_user(request, gettext("The text of %(date)s is back: %(languages)s.") % {
+            "date": date_format(version.revision.date_created, "DATETIME_FORMAT"),
+            "languages": ", ".join(code.upper() for code in languages),
+        }, messages.SUCCESS)
+        return HttpResponseRedirect(reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[article.pk]
+        ))
 
     def can_publish(self, request) -> bool:
         return request.user.has_perm(PUBLISH_PERMISSION)

@@ -12,8 +12,11 @@ class ArticlesConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
+        from .revisions import register_article_revisions
         from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
         from .search import article_deleted, article_saved
+
+        register_article_revisions()
 
         for model_name in ("Article", "Author", "Section", "Byline"):
             model = self.get_model(model_name)

@@ -181,3 +181,17 @@ def check_search_backend(app_configs=None, **kwargs) -> list[Error]:
             id="articles.E304",
         )]
     return []
+
+
+@register(Tags.compatibility)
+def check_revisions(app_configs=None, **kwargs) -> list[Error]:
+    """Every save of an article keeps a revision in django-reversion's tables, so its app must be installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("reversion"):
+        return [Error(
+            "Articles keep their revisions with django-reversion, which is not in INSTALLED_APPS.",
+            hint='Add "reversion" to INSTALLED_APPS and migrate.',
+            id="articles.E401",
+        )]
+    return []

@@ -15,7 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .caching import generation_key
 from .conf import conf
-from .models import Article, ArticleQuerySet, Author, Section, TranslatedModel
+from .models import Article, ArticleQuerySet, Author, Section, SlugHistory, TranslatedModel
 
 Translated = TypeVar("Translated", bound=TranslatedModel)
 
@@ -31,14 +31,22 @@ def article_is_public(*, article_id: int, language: str) -> bool:
 
 
 def find_by_slug(*, queryset: QuerySet[Translated], slug: str, language: str) -> Translated | None:
-    """The object of ``queryset`` whose slug in ``language`` is ``slug``; else one whose slug in another language is.
+    """The object of ``queryset`` whose slug in ``language`` is ``slug``; else one whose slug in another language is;
+    else one that had ``slug`` before (``SlugHistory``), this language's former slug first.
 
-    One query: slugs are unique per language, so at most one row per language matches.
+    One query when a current slug matches (slugs are unique per language, so at most one row per language does),
+    one more only when none does: current slugs win over former ones.
     """
     columns = [build_localized_fieldname("slug", code) for code in conf.ARTICLES_LANGUAGES]
     matches = list(queryset.filter(reduce(or_, (Q(**{column: slug}) for column in columns))))
     own_column = build_localized_fieldname("slug", language)
-    return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0] if matches else None)
+    if matches:
+        return next((obj for obj in matches if getattr(obj, own_column) == slug), matches[0])
+    former = SlugHistory.objects.of_model(queryset.model).filter(slug=slug)
+    matches = list(queryset.filter(pk__in=former.values("object_id")).annotate(
+        former_in_language=Exists(former.filter(language=language, object_id=OuterRef("pk")))
+    ))
+    return next((obj for obj in matches if obj.former_in_language), matches[0] if matches else None)
 
 
 def published_article(*, slug: str, language: str, generation: int | None = None) -> Article | None:

@@ -1,7 +1,8 @@
 """Editors' changes of articles, keyword-only and named ``<entity>_<action>``: the admin and commands call them.
 
 Here: saving an article from a form (``article_save``), publishing and withdrawing (``article_publish``,
-``article_unpublish``) and rendering stored bodies again (``articles_render``). Not here: a reader's view is
+``article_unpublish``), restoring an earlier revision (``article_restore``) and rendering stored bodies again
+(``articles_render``). Not here: a reader's view is
 recorded by ``articles.counting.recording``; the two importers keep theirs beside the file format they read and
 write through the models: ``articles.markdown_files.articles_import`` (Markdown files, ``import_articles``) and
 ``articles.translating.po_import.translation_file_import`` (PO files, ``import_translations``); and what every save
@@ -10,6 +11,7 @@ of a model does (slugs, rendered Markdown, translation sources) is the model's `
 
 from datetime import datetime
 
+import reversion
 from django.db.models import QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -18,6 +20,7 @@ from .caching import content_changed
 from .conf import conf
 from .markdown import RENDERER_VERSION
 from .models import Article, Author
+from .revisions import TEXT_FIELDS, TRANSLATION_RECORDS, Cause, revision_made
 
 
 def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) -> int:
@@ -37,20 +40,49 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     return count
 
 
-def article_save(*, article: Article) -> None:
-    """Save ``article`` as an editor left it in a form; a change of its status publishes or withdraws it.
+def article_save(*, article: Article, user=None) -> None:
+    """Save ``article`` as ``user`` left it in a form; a change of its status publishes or withdraws it.
 
     The fields are saved as given, the status as it was stored (a new article as a draft); a status that
     changed then goes through ``article_publish`` or ``article_unpublish``, so that the admin's form and its
-    actions publish by the same rule.
+    actions publish by the same rule. The revision made names ``user`` and holds the status as it ends up.
     """
     stored = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
     wanted, article.status = article.status, stored or Article.Status.DRAFT
-    article.save()
-    if wanted != article.status:
-        change = article_publish if wanted == Article.Status.PUBLISHED else article_unpublish
-        change(articles=Article.objects.filter(pk=article.pk))
-        article.refresh_from_db(fields=["status", "published_at", "updated_at"])
+    with revision_made(cause=Cause.FORM, user=user):
+        article.save()
+        if wanted != article.status:
+            change = article_publish if wanted == Article.Status.PUBLISHED else article_unpublish
+            change(articles=Article.objects.filter(pk=article.pk))
+            article.refresh_from_db(fields=["status", "published_at", "updated_at"])
+            reversion.add_to_revision(article)
+
+
+def article_restore(*, article: Article, version, languages: list[str], user=None) -> None:
+    """Give ``article`` back the text ``version`` (one of its revisions) has in ``languages``, as a new revision.
+
+    Each language gets back its title, slug, lead, body and cover texts, and the translation record of that text
+    (so a translation restored from before the source changed shows as outdated). The body is rendered again by
+    the save; view counts and the other languages stay as they are. A former slug now taken by another article
+    is not taken back: that article keeps it, this one its current slug.
+    """
+    fields = version.field_dict
+    records = dict(article.translated_from or {})
+    restored_records = fields.get(TRANSLATION_RECORDS) or {}
+    for code in languages:
+        for name in TEXT_FIELDS:
+            column, value = build_localized_fieldname(name, code), fields.get(build_localized_fieldname(name, code))
+            if name == "slug" and value and Article.objects.exclude(pk=article.pk).filter(**{column: value}).exists():
+                continue
+            setattr(article, column, value)
+        if code in restored_records:
+            records[code] = restored_records[code]
+        else:
+            records.pop(code, None)
+    article.translated_from = records
+    detail = f"{version.revision_id} {' '.join(languages)}"
+    with revision_made(cause=Cause.RESTORE, user=user, detail=detail):
+        article.save()
 
 
 def article_unpublish(*, articles: QuerySet[Article]) -> int:

@@ -356,3 +356,11 @@ AXES = [
     gettext_noop('access log'),
     gettext_noop('access logs'),
 ]
+
+# django-reversion's models (the articles' revisions), whose names show in the same permission lists.
+REVERSION = [
+    gettext_noop('revision'),
+    gettext_noop('revisions'),
+    gettext_noop('version'),
+    gettext_noop('versions'),
+]

@@ -2,6 +2,7 @@
 from axes import apps as axes_apps
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from reversion import apps as reversion_apps
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
@@ -16,3 +17,10 @@ class LoginAttemptsConfig(axes_apps.AppConfig):
 
     default = False
     verbose_name = _("Login attempts")
+
+
+class RevisionsConfig(reversion_apps.ReversionConfig):
+    """django-reversion under a translated name, for the same permission lists."""
+
+    default = False
+    verbose_name = _("Revisions")

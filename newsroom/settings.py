@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "newsroom.apps.LoginAttemptsConfig",  # django-axes, under a translated name
     "csp",
+    "newsroom.apps.RevisionsConfig",  # django-reversion (the articles' revisions), under a translated name
     "articles",
     "newsroom",  # the host project's own commands (ensure_admin)
 ]

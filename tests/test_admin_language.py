@@ -19,6 +19,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils import timezone, translation
+from reversion.models import Version
 
 from articles.models import Article, Author, Byline, Section
 from tests.catalogs import catalog_path
@@ -154,6 +155,10 @@ def admin_pages(objects: dict) -> list[str]:
         f"{changelist}?published_at__year=2026&published_at__month=10&published_at__day=14",
         reverse("admin:articles_article_delete", args=[article.pk]),
         reverse("admin:articles_article_history", args=[article.pk]),
+        "{}?older={version}&newer={version}".format(
+            reverse("admin:articles_article_revision_compare", args=[article.pk]),
+            version=Version.objects.get_for_object(article).first().pk,
+        ),
         reverse("admin:password_change"),
         reverse("admin:auth_user_password_change", args=[user.pk]),
     ]

@@ -34,9 +34,11 @@ LAYERS = {
     "articles.models": MODELS,
     "articles.translation": MODELS,
     "articles.uploads": MODELS,
+    "articles.revisions": MODELS,
     # Reads (selectors) and writes (services) over the models.
     "articles.selectors": DOMAIN,
     "articles.services": DOMAIN,
+    "articles.revision_history": DOMAIN,
     "articles.counting": DOMAIN,
     "articles.translating": DOMAIN,
     "articles.markdown_files": DOMAIN,

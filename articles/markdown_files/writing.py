@@ -15,6 +15,7 @@ from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
 from ..models import Article, Author, Byline, Section
+from ..revisions import Cause, revision_made
 from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
 from .reading import ImportProblem, SourceError, find_source_files, quoted
 
@@ -180,7 +181,8 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
             changed = True
     if not (creating or changed or model_state(article) != before):
         return UNCHANGED
-    article.save()
+    with revision_made(cause=Cause.IMPORT, detail=source.path.name):
+        article.save()
     if author_ids is not None:
         article.bylines.all().delete()
         Byline.objects.bulk_create(

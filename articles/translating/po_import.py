@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ..conf import conf
 from ..markdown import normalise_line_endings
 from ..models import Article
+from ..revisions import Cause, revision_made
 from .blocks import Block, body_blocks, body_rebuild, table_cells
 from .po import HEADER_ID, HEADER_KEY, HEADER_SOURCE_FINGERPRINT, HEADER_SOURCE_LANGUAGE, Segment, source_segments
 from .status import FIELD_SEGMENTS, record_translation, text_fingerprint
@@ -221,5 +222,6 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
                 for number, block in enumerate(blocks)
             ],
         )
-    article.save()
+    with revision_made(cause=Cause.TRANSLATION_IMPORT, detail=path.name):
+        article.save()
     return article
