@@ -1,3 +1,4 @@
+import html as html_module
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -5,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from articles.markdown.typography import typeset_text
 from articles.models import Article
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -55,7 +57,7 @@ def test_article_page_shows_the_story_in_its_language(client, make_article, lang
     assert article.translated("title", language) in html
     assert article.byline()[0].translated("name", language) in html
     if language == "ru":
-        assert "Коротко о главном." in html and "<em>акцентом</em>" in html
+        assert "Коротко о\xa0главном." in html and "<em>акцентом</em>" in html
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
@@ -211,7 +213,47 @@ def test_a_hostile_title_is_escaped_everywhere_in_the_head(client, make_article)
     html = client.get(article.get_absolute_url("en")).content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
-    assert data["headline"] == hostile
+    assert data["headline"] == typeset_text(hostile, "en")
+
+
+def head_and_body_titles(html: str) -> list[str]:
+    """The article's title and lead wherever the page carries them: title, meta, og:, twitter:, h1, lead, JSON-LD."""
+    head = html.split("</head>")[0]
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head).group(1))
+    return [
+        re.search(r"<title>(.*?) — ", head).group(1),
+        *re.findall(r'<meta (?:name|property)="(?:description|og:title|og:description|twitter:title|'
+                    r'twitter:description)" content="([^"]*)"', head),
+        re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1),
+        re.search(r'<p class="lead"[^>]*>(.*?)</p>', html).group(1),
+        data["headline"], data["description"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("en", "Astana's \"green\" budget, 2024-2026", "Astana’s “green” budget, 2024–2026"),
+        ("ru", 'Бюджет "зелёной" Астаны', "Бюджет «зелёной» Астаны"),
+        ("kk", 'Астананың "жасыл" бюджеті', "Астананың «жасыл» бюджеті"),
+    ],
+)
+def test_titles_and_leads_are_set_in_the_typography_of_their_language_everywhere_on_the_page(
+    client, make_article, language, title, expected
+):
+    article = make_article(**{f"title_{language}": title, f"lead_{language}": title})
+    html = client.get(article.get_absolute_url(language)).content.decode()
+    found = [html_module.unescape(text) for text in head_and_body_titles(html)]
+    assert len(found) == 10 and set(found) == {expected}
+    front_page = html_module.unescape(client.get(f"/{language}/").content.decode())
+    assert f">{expected}</a></h2>" in front_page and f'<p class="lead">{expected}</p>' in front_page
+
+
+def test_typography_on_a_title_never_lets_markup_through(client, make_article):
+    article = make_article(languages=("en",), title_en="It's <b> \"bold\" </b> & more", lead_en="")
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    assert "<b>" not in html
+    assert "<h1 lang=\"en\">It’s &lt;b&gt; “bold” &lt;/b&gt; &amp; more</h1>" in html
 
 
 @pytest.mark.parametrize("path", ["/de/", "/xx/articles/a/", "/en/articles/", "/en/nowhere/", "/en/articles/a b/"])

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from ..conf import conf
+from ..markdown.typography import typeset_text
 
 register = template.Library()
 
@@ -34,6 +35,15 @@ def text(obj, field_name: str) -> str:
         if value := obj.translated(field_name, code):
             return format_html('<span lang="{}">{}</span>', code, value)
     return ""
+
+
+@register.filter
+def typeset(value: str, language: str = "") -> str:
+    """A plain title or lead in its language's typography (the rules bodies are set by), still to be escaped.
+
+    Usage: ``{{ article.title|typeset }}`` in the page's language, ``{{ text.title|typeset:content_language }}``.
+    """
+    return typeset_text(str(value or ""), language or get_language())
 
 
 @register.filter
