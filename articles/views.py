@@ -13,7 +13,7 @@ from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
 
 from .caching import content_generation, generation_key
-from .conf import conf
+from .conf import conf, own_language_name
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
 from .markdown.typography import typeset_text
@@ -57,7 +57,7 @@ class PageMixin:
         return [
             {
                 "code": code,
-                "name": translation.get_language_info(code)["name_local"],
+                "name": own_language_name(code),
                 "url": language_urls[code],
                 "current": code == current,
             }
