@@ -96,8 +96,11 @@ class SearchView(ArticleListPage):
         context = super().get_context_data(**kwargs)
         language = get_language()
         for article in context["articles"]:
-            article.search_title = highlight(typeset_text(article.translated("title", language), language), self.query)
-            article.search_lead = highlight(typeset_text(article.translated("lead", language) or "", language), self.query)
+            title, lead = (
+                typeset_text(article.translated(field, language) or "", language) for field in ("title", "lead")
+            )
+            article.search_title = highlight(title, self.query)
+            article.search_lead = highlight(lead, self.query)
             article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
         parameters = self.search_parameters()
         context.update(form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "")
