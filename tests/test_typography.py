@@ -4,7 +4,7 @@ Like the renderer, it needs neither Django settings nor a database.
 """
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.markdown import render_markdown
@@ -80,6 +80,7 @@ def test_urls_in_a_title_are_left_alone():
     assert typeset_text('See https://example.com/a--b "here"', "en") == "See https://example.com/a--b “here”"
 
 
+@settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80),
        st.sampled_from(["en", "ru", "kk"]))
 def test_typeset_text_never_adds_markup_or_removes_characters_it_does_not_replace(text, language):

@@ -1,12 +1,12 @@
-"""Template tags for translated text and page metadata."""
+"""Template tags for translated text, its typography, page metadata and the latest articles (the 404 page)."""
 
 import json
 import logging
 
 from django import template
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
