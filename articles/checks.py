@@ -35,6 +35,23 @@ def check_languages(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(Tags.compatibility)
+def check_language_names(app_configs=None, **kwargs) -> list[Error]:
+    """``ARTICLES_LANGUAGE_NAMES`` maps language codes to non-empty names."""
+    from .conf import conf
+
+    names = conf.ARTICLES_LANGUAGE_NAMES
+    if isinstance(names, dict) and all(
+        isinstance(code, str) and isinstance(name, str) and name.strip() for code, name in names.items()
+    ):
+        return []
+    return [Error(
+        f"ARTICLES_LANGUAGE_NAMES is {names!r}.",
+        hint='Map each language code to its name in that language, e.g. {"kk": "Қазақша"}.',
+        id="articles.E003",
+    )]
+
+
+@register(Tags.compatibility)
 def check_view_counting(app_configs=None, **kwargs) -> list[Error]:
     """The view counter's settings: known choices, a Redis URL for the Redis counter, a database it can upsert in."""
     from django.db import connections, router

@@ -4,6 +4,7 @@ Every setting is prefixed ``ARTICLES_``; the system checks in ``checks.py`` vali
 """
 
 from django.conf import settings
+from django.utils.translation import get_language_info
 
 
 class Settings:
@@ -34,6 +35,12 @@ class Settings:
         available language.
         """
         return getattr(settings, "ARTICLES_FALLBACK_LANGUAGES", {"kk": ["ru", "en"], "ru": ["en"], "en": ["ru"]})
+
+    @property
+    def ARTICLES_LANGUAGE_NAMES(self) -> dict[str, str]:
+        """Each language's name in that language, as the language switcher shows it; a language not listed gets
+        Django's (``name_local``), which for Kazakh is «Қазақ», where readers expect «Қазақша»."""
+        return getattr(settings, "ARTICLES_LANGUAGE_NAMES", {"en": "English", "ru": "Русский", "kk": "Қазақша"})
 
     @property
     def ARTICLES_TELEGRAM(self) -> dict[str, dict[str, str]]:
@@ -126,6 +133,17 @@ class Settings:
 
 
 conf = Settings()
+
+
+def own_language_name(code: str) -> str:
+    """The name of the language ``code`` in that language («Қазақша» for ``kk``): ``ARTICLES_LANGUAGE_NAMES``,
+    else Django's, else the code itself."""
+    if name := conf.ARTICLES_LANGUAGE_NAMES.get(code):
+        return name
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language, gettext
 
 from .conf import conf
+from .markdown.typography import typeset_text
 from .models import Article
 from .selectors import public_articles
 from .site_url import absolute_url
@@ -50,10 +51,10 @@ class LatestArticlesFeed(Feed):
         return article.feed_link
 
     def item_title(self, article: Article) -> str:
-        return xml_text(article.title)
+        return xml_text(typeset_text(article.title, get_language()))
 
     def item_description(self, article: Article) -> str:
-        return xml_text(article.lead)
+        return xml_text(typeset_text(article.lead, get_language()))
 
     def item_pubdate(self, article: Article):
         return article.published_at

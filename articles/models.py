@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf, language_choices
@@ -235,7 +236,8 @@ class Section(TranslatedModel):
         _("key"), max_length=100, unique=True, null=True, blank=True,
         help_text=_("A stable identifier that imports use to find this section again."),
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    # Translators: a section's name, a title (Russian «название»), not a person's name.
+    name = models.CharField(pgettext_lazy("section", "name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     former_slugs = GenericRelation("SlugHistory")
@@ -267,7 +269,8 @@ class Author(TranslatedModel):
         _("key"), max_length=100, unique=True, null=True, blank=True,
         help_text=_("A stable identifier that imports use to find this author again."),
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    # Translators: a person's full name (not the name of a thing, which Django's own catalogs translate).
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     bio = models.TextField(_("biography"), blank=True, help_text=_("Markdown."))
     bio_html = models.TextField(editable=False, blank=True)

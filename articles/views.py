@@ -13,9 +13,10 @@ from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
 
 from .caching import content_generation, generation_key
-from .conf import conf
+from .conf import conf, own_language_name
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
+from .markdown.typography import typeset_text
 from .models import Article, TranslatedModel
 from .selectors import (
     Translated,
@@ -56,7 +57,7 @@ class PageMixin:
         return [
             {
                 "code": code,
-                "name": translation.get_language_info(code)["name_local"],
+                "name": own_language_name(code),
                 "url": language_urls[code],
                 "current": code == current,
             }
@@ -276,8 +277,8 @@ def news_article_data(
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": canonical_url,
-        "headline": article.translated("title", language),
-        "description": article.translated("lead", language) or "",
+        "headline": typeset_text(article.translated("title", language), language),
+        "description": typeset_text(article.translated("lead", language) or "", language),
         "inLanguage": language,
         "datePublished": article.published_at,
         "dateModified": article.updated_at,

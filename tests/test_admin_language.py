@@ -335,3 +335,15 @@ def test_a_view_only_editor_sees_the_view_titles(client, make_article, author_us
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     html = client.get(reverse("admin:articles_article_change", args=[published.pk])).text
     assert "<h1>Просмотр статьи</h1>" in html
+
+
+@pytest.mark.parametrize(("language", "section_name", "author_name"), [
+    ("ru", "название", "имя"), ("kk", "атауы", "аты-жөні"), ("en", "name", "name"),
+])
+def test_a_sections_name_is_labelled_as_a_title_and_an_authors_as_a_persons_name(
+    language, section_name, author_name
+):
+    with translation.override(language):
+        assert str(Section._meta.get_field("name").verbose_name) == section_name
+        assert str(Section._meta.get_field(f"name_{language}").verbose_name) == f"{section_name} [{language}]"
+        assert str(Author._meta.get_field("name").verbose_name) == author_name

@@ -1,5 +1,5 @@
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polib
@@ -293,11 +293,19 @@ def test_the_article_page_counter_uses_the_catalog():
         assert template.render(Context({"n": 21})) == "21 қаралым"
 
 
+def test_kazakh_dates_put_the_year_first_with_the_month_in_lower_case_as_cldr_does():
+    moment = datetime(2016, 8, 5, 14, 5)
+    with translation.override("kk"):
+        assert [formats.date_format(moment, name) for name in (
+            "DATE_FORMAT", "DATETIME_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT", "SHORT_DATE_FORMAT",
+        )] == ["2016 ж. 5 тамыз", "2016 ж. 5 тамыз, 14:05", "2016 ж. тамыз", "5 тамыз", "05.08.2016"]
+
+
 def test_dates_in_kazakh_use_kazakh_month_names():
     months = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
               "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"]
     with translation.override("kk"):
-        assert formats.date_format(date(2016, 8, 5), "DATE_FORMAT") == "5 тамыз 2016 ж."
+        assert formats.date_format(date(2016, 8, 5), "DATE_FORMAT") == "2016 ж. 5 тамыз"
         assert [formats.date_format(date(2026, month, 1), "j E") for month in range(1, 13)] == [
             f"1 {name}" for name in months
         ]

@@ -28,6 +28,18 @@ def test_feed_escapes_hostile_titles(client, make_article):
     assert ET.fromstring(body).find("channel/item/title").text == "<script>alert(1)</script>"
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [("en", "Astana's \"green\" budget", "Astana’s “green” budget"), ("kk", '"Жасыл" бюджет', "«Жасыл» бюджет")],
+)
+def test_feed_titles_and_descriptions_are_set_in_their_languages_typography(
+    client, make_article, language, title, expected
+):
+    make_article(**{f"title_{language}": title, f"lead_{language}": title})
+    item = ET.fromstring(client.get(f"/{language}/feed/").content).find("channel/item")
+    assert item.findtext("title") == expected and item.findtext("description") == expected
+
+
 def test_feed_links_start_with_the_configured_site_url(client, make_article, settings):
     settings.ARTICLES_SITE_URL = "https://news.example.kz"
     article = make_article()

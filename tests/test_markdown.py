@@ -310,8 +310,13 @@ def test_english_dash_is_a_spaced_em_dash():
     assert text_of("yes -- no", "en") == f"yes{NBSP}— no"
 
 
-def test_hyphens_inside_words_and_ranges_are_kept():
-    assert text_of("красно-белый флаг, 1941-1945", "ru") == "красно-белый флаг, 1941-1945"
+def test_hyphens_inside_words_are_kept():
+    assert text_of("красно-белый флаг, Ту-154, COVID-19", "ru") == "красно-белый флаг, Ту-154, COVID-19"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_range_of_numbers_in_a_body_takes_an_en_dash(language):
+    assert text_of("1941-1945", language) == "1941–1945"
 
 
 def test_three_dots_become_an_ellipsis():

@@ -14,7 +14,7 @@ from articles.models import Article
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Interface words of the English templates that must not appear on Russian or Kazakh pages.
 ENGLISH_INTERFACE_WORDS = re.compile(
-    r"\b(views?|Skip to content|Latest news|Newer|Older|Page \d+ of|More from|Follow us|Preview|Articles|"
+    r"\b(views?|Skip to content|Latest news|Newer|Older|Earlier|Later|Page \d+ of|More from|Follow us|Preview|Articles|"
     r"No articles|not found|Go to the front page|and)\b"
 )
 

@@ -95,7 +95,7 @@ def test_matched_words_are_highlighted_and_everything_else_is_escaped(client, ma
         body_en="The budget was <img src=x onerror=alert(1)> approved.",
     )
     html = client.get(search_url("en"), {"q": "budget"}).content.decode()
-    assert "&lt;b&gt;<mark>Budget</mark>&lt;/b&gt; &amp; the &quot;city&quot;" in html
+    assert "&lt;b&gt;<mark>Budget</mark>&lt;/b&gt; &amp; the “city”" in html  # typeset, then escaped
     assert "Less &lt;script&gt;alert(1)&lt;/script&gt; <mark>budget</mark>" in html
     assert "<script>" not in html and "<img src=x" not in html
 

@@ -1,10 +1,13 @@
+import html as html_module
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import OperationalError, connection
 from django.utils import timezone
 
+from articles.markdown.typography import typeset_text
 from articles.models import Article
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -55,7 +58,7 @@ def test_article_page_shows_the_story_in_its_language(client, make_article, lang
     assert article.translated("title", language) in html
     assert article.byline()[0].translated("name", language) in html
     if language == "ru":
-        assert "Коротко о главном." in html and "<em>акцентом</em>" in html
+        assert "Коротко о\xa0главном." in html and "<em>акцентом</em>" in html
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
@@ -147,6 +150,35 @@ def test_language_switcher_links_to_the_same_article_in_each_available_language(
     assert f'<a href="/ru/articles/{article.slug_ru}/" hreflang="ru" lang="ru">Русский</a>' in html
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_language_switcher_names_each_language_in_that_language(client, make_article, language):
+    html = client.get(make_article().get_absolute_url(language)).content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group()
+    names = re.findall(r'lang="(\w+)"[^>]*>([^<]+)<', switcher)
+    assert names == [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]
+
+
+def test_the_switchers_language_names_are_a_setting(client, make_article, settings):
+    settings.ARTICLES_LANGUAGE_NAMES = {"kk": "Қазақ тілі"}
+    html = client.get(make_article().get_absolute_url("ru")).content.decode()
+    assert 'lang="kk">Қазақ тілі</a>' in html and 'lang="en">English</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "later", "earlier"),
+    [("en", "Later", "Earlier"), ("ru", "Позже", "Раньше"), ("kk", "Кейінірек", "Бұрынырақ")],
+)
+def test_pagination_leads_to_later_and_earlier_articles_in_the_pages_language(
+    client, make_article, settings, language, later, earlier
+):
+    settings.ARTICLES_PER_PAGE = 1
+    for _ in range(3):
+        make_article()
+    html = client.get(f"/{language}/", {"page": 2}).content.decode()
+    assert f'<a rel="prev" href="?page=1">{later}</a>' in html
+    assert f'<a rel="next" href="?page=3">{earlier}</a>' in html
+
+
 def test_hreflang_alternates_cover_available_languages_and_x_default(client, make_article):
     article = make_article(languages=("ru", "kk"))
     html = client.get(article.get_absolute_url("kk")).content.decode()
@@ -211,7 +243,47 @@ def test_a_hostile_title_is_escaped_everywhere_in_the_head(client, make_article)
     html = client.get(article.get_absolute_url("en")).content.decode()
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
-    assert data["headline"] == hostile
+    assert data["headline"] == typeset_text(hostile, "en")
+
+
+def head_and_body_titles(html: str) -> list[str]:
+    """The article's title and lead wherever the page carries them: title, meta, og:, twitter:, h1, lead, JSON-LD."""
+    head = html.split("</head>")[0]
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head).group(1))
+    return [
+        re.search(r"<title>(.*?) — ", head).group(1),
+        *re.findall(r'<meta (?:name|property)="(?:description|og:title|og:description|twitter:title|'
+                    r'twitter:description)" content="([^"]*)"', head),
+        re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1),
+        re.search(r'<p class="lead"[^>]*>(.*?)</p>', html).group(1),
+        data["headline"], data["description"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("en", "Astana's \"green\" budget, 2024-2026", "Astana’s “green” budget, 2024–2026"),
+        ("ru", 'Бюджет "зелёной" Астаны', "Бюджет «зелёной» Астаны"),
+        ("kk", 'Астананың "жасыл" бюджеті', "Астананың «жасыл» бюджеті"),
+    ],
+)
+def test_titles_and_leads_are_set_in_the_typography_of_their_language_everywhere_on_the_page(
+    client, make_article, language, title, expected
+):
+    article = make_article(**{f"title_{language}": title, f"lead_{language}": title})
+    html = client.get(article.get_absolute_url(language)).content.decode()
+    found = [html_module.unescape(text) for text in head_and_body_titles(html)]
+    assert len(found) == 10 and set(found) == {expected}
+    front_page = html_module.unescape(client.get(f"/{language}/").content.decode())
+    assert f">{expected}</a></h2>" in front_page and f'<p class="lead">{expected}</p>' in front_page
+
+
+def test_typography_on_a_title_never_lets_markup_through(client, make_article):
+    article = make_article(languages=("en",), title_en="It's <b> \"bold\" </b> & more", lead_en="")
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    assert "<b>" not in html
+    assert "<h1 lang=\"en\">It’s &lt;b&gt; “bold” &lt;/b&gt; &amp; more</h1>" in html
 
 
 @pytest.mark.parametrize("path", ["/de/", "/xx/articles/a/", "/en/articles/", "/en/nowhere/", "/en/articles/a b/"])
@@ -245,9 +317,56 @@ def test_not_found_page_speaks_the_language_of_the_address(client, db, language,
     assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
 
 
+@pytest.mark.parametrize(("language", "search_label", "latest"), [
+    ("en", "Perhaps a search finds what you were looking for:", "Latest news"),
+    ("ru", "Возможно, поиск найдёт то, что вы искали:", "Последние новости"),
+    ("kk", "Іздегеніңізді сайттан іздеп көріңіз:", "Соңғы жаңалықтар"),
+])
+def test_not_found_page_helps_the_reader_onward_in_the_language_of_the_address(
+    client, make_article, language, search_label, latest
+):
+    own = make_article(languages=(language,), **{f"title_{language}": 'Story "one"'})
+    other = make_article(languages=[code for code in ("en", "ru", "kk") if code != language])
+    html = client.get(f"/{language}/no-such-page/").content.decode()
+    assert f'<form class="search-form" role="search"' in html and f'action="/{language}/search/"' in html
+    assert f'<label for="not-found-search">{search_label}</label>' in html
+    assert f'<a href="/{language}/">' in html
+    assert f'<h2 id="latest-heading">{latest}</h2>' in html
+    expected_title = "Story «one»" if language != "en" else "Story “one”"
+    assert f'<a href="{own.get_absolute_url(language)}">{expected_title}</a>' in html
+    assert other.get_absolute_url(language) not in html
+
+
+def test_not_found_page_renders_when_the_database_is_down(client, make_article):
+    make_article()
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server")
+
+    with connection.execute_wrapper(database_down):
+        response = client.get("/kk/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Бет табылмады</h1>" in html and 'id="not-found-search"' in html and '<a href="/kk/">' in html
+    assert "latest-heading" not in html
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(icon.streaming_content)
+
+
+def test_every_page_links_its_icon(client, make_article):
+    html = client.get(make_article().get_absolute_url("ru")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/articles/favicon[.\w]*\.svg" type="image/svg\+xml">', html)
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "5 August 2016"), ("ru", "5 августа 2016 г."), ("kk", "5 тамыз 2016 ж.")],
+    [("en", "5 August 2016"), ("ru", "5 августа 2016 г."), ("kk", "2016 ж. 5 тамыз")],
 )
 def test_publication_date_is_written_in_the_pages_language(client, make_article, language, expected, settings):
     settings.TIME_ZONE = "Asia/Almaty"

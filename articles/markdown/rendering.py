@@ -7,7 +7,8 @@ from .limits import MAX_NESTING, MarkdownRejected, check_limits
 from .sanitizing import replace_lone_surrogates, sanitize_html
 from .typography import Typography, TypographyTreeprocessor, typography_for
 
-RENDERER_VERSION = 1
+# 2: numeric ranges take an en dash, enclitics lean on the word before them.
+RENDERER_VERSION = 2
 
 _BACKLINK_TITLES = {
     "en": "Jump back to footnote %d in the text",

@@ -8,14 +8,20 @@ Typography applies to text only, never inside code, in autolinks, in URLs writte
 - ``'`` becomes the apostrophe ’ (in English a quote opening a word becomes ‘);
 - a hyphen, double or triple hyphen or dash with spaces on both sides becomes a spaced em dash with a
   non-breaking space before it (``word — word``) in every language: the Russian rule, and AP style in English;
+- a hyphen between two numbers, a range, becomes an en dash (``1990–2000``, ``10–15 %``, ``5–10-летний``); a
+  chain of numbers (``8-701-555-12-34``, ``2024-05-01``) is left as it is;
 - ``...`` becomes …;
 - a number is bound with a non-breaking space to a following unit or short word of up to four letters (``5 км``,
   ``10 kg``, ``2024 г.``, ``5 %``) and to a following group of three digits (``12 400``); in Russian and Kazakh
-  one- and two-letter words are also bound to the next word (``в Москве``, ``и мы``).
+  one- and two-letter words are also bound to the next word (``в Москве``, ``и мы``);
+- an enclitic, a particle that leans on the word before it, is bound to that word instead: Russian ``ли``,
+  ``же``, ``бы`` (``пришёл бы``), Kazakh ``да``/``де``/``та``/``те``, ``ма``/``ме``/``ба``/``бе``/``па``/``пе``,
+  ``ғой``, ``ше``… (``Сен де келесің бе?``: ``Сен де``, ``келесің бе``).
 
-Other languages get the English rules.
+Other languages get the English rules. ``typeset_text`` sets plain text (a title, a lead) by the same rules.
 """
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,16 +42,43 @@ class Typography:
     inner_quotes: tuple[str, str]
     opening_single_quote: str  # ’ where ' is only ever an apostrophe
     binds_short_words: bool
+    enclitics: frozenset[str] = frozenset()  # bound to the word before, never to the word after
 
 
 _ENGLISH = Typography(("“", "”"), ("‘", "’"), "‘", binds_short_words=False)
-_RUSSIAN = Typography(("«", "»"), ("„", "“"), "’", binds_short_words=True)
-_TYPOGRAPHY = {"en": _ENGLISH, "ru": _RUSSIAN, "kk": _RUSSIAN}
+_RUSSIAN = Typography(
+    ("«", "»"), ("„", "“"), "’", binds_short_words=True, enclitics=frozenset({"ли", "ль", "же", "ж", "бы", "б"})
+)
+_KAZAKH = Typography(
+    ("«", "»"), ("„", "“"), "’", binds_short_words=True,
+    enclitics=frozenset({
+        "да", "де", "та", "те",  # "too, even"
+        "ма", "ме", "ба", "бе", "па", "пе",  # the question particle, after vowels, voiced and voiceless consonants
+        "ғой", "қой", "ше", "шы", "ші",
+    }),
+)
+_TYPOGRAPHY = {"en": _ENGLISH, "ru": _RUSSIAN, "kk": _KAZAKH}
 
 
 def typography_for(language_code: str) -> Typography:
     """Return the typography of a bare language code (``ru``, not ``ru-RU``), English for a language without one."""
     return _TYPOGRAPHY.get(language_code, _ENGLISH)
+
+
+def typeset_text(text: str, language_code: str) -> str:
+    """Return plain ``text`` (a title, a lead) set in the typography of a bare language code.
+
+    Only characters change (quotes, dashes, non-breaking spaces): the result is as plain as the text, to be escaped
+    wherever it goes. URLs and e-mail addresses in it are left alone.
+    """
+    if not text:
+        return text
+    holder = Element("p")
+    holder.text = text
+    run: list[_Slot] = []
+    _add_slot(run, holder, "text", opaque=False)
+    _typeset(run, typography_for(language_code))
+    return "".join(piece.text for slot in run for piece in slot.pieces)
 
 
 class TypographyTreeprocessor(Treeprocessor):
@@ -77,8 +110,11 @@ _OPENING_CONTEXT = set("([{<«„“‘—–-/\"'") | {""}
 _DASH = re.compile(r"(?<=\S)\s+(?:-{1,3}|–|—)\s+(?=\S)")
 _ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 _QUOTE = re.compile(r"[\"']")
+# One number (digits, with decimal or time separators), a hyphen, another: not a piece of a longer chain.
+_NUMBER = r"\d+(?:[.,:]\d+)*"
+_RANGE = re.compile(rf"(?<![\w.,:/–-])({_NUMBER})-(?={_NUMBER}(?![\d.,:/–-]\d|\d))")
 _NUMBER_AND_UNIT = re.compile(r"(?<=\d) (?=[%‰°€$£₸₽]|\d{3}(?!\d)|[^\W\d_]{1,4}(?!\w))")
-_SHORT_WORD = re.compile(r"(?<![\w])([а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]{1,2}) (?=\S)")
+_SHORT_WORD = r"(?<![\w])([а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]{1,2}) (?=\S)"
 
 
 @dataclass
@@ -164,13 +200,27 @@ def _rules(typography: Typography, quotes: "_QuoteState") -> list[tuple[re.Patte
     """Return (pattern, characters one of which the text must hold, replacement), in the order they apply."""
     rules: list[tuple[re.Pattern[str], str, Any]] = [
         (_DASH, "-–—", f"{_NBSP}— "),
+        (_RANGE, "-", r"\1–"),
         (_ELLIPSIS, ".", "…"),
         (_QUOTE, "\"'", quotes.curl),
         (_NUMBER_AND_UNIT, " ", _NBSP),
     ]
+    if typography.enclitics:
+        rules.append((_enclitic_patterns(typography.enclitics)[0], " ", _NBSP))
     if typography.binds_short_words:
-        rules.append((_SHORT_WORD, " ", rf"\1{_NBSP}"))
+        rules.append((_enclitic_patterns(typography.enclitics)[1], " ", rf"\1{_NBSP}"))
     return rules
+
+
+@functools.cache
+def _enclitic_patterns(enclitics: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The space before an enclitic, and a short word followed by a space that is not an enclitic's."""
+    words = "|".join(sorted(enclitics, key=len, reverse=True)) or "(?!)"
+    enclitic = rf"(?:{words})(?!\w)"
+    return (
+        re.compile(rf"(?<=\w) (?={enclitic})", re.IGNORECASE),
+        re.compile(rf"(?!{enclitic}){_SHORT_WORD}", re.IGNORECASE),
+    )
 
 
 def _replace_inside(pattern: re.Pattern[str], replacement: Any, text: str, before: str, after: str) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..markdown.typography import typeset_text
 from ..models import Section
 from ..views import ArticleListPage
 from . import DATE, RELEVANCE, search_articles
@@ -95,8 +96,11 @@ class SearchView(ArticleListPage):
         context = super().get_context_data(**kwargs)
         language = get_language()
         for article in context["articles"]:
-            article.search_title = highlight(article.translated("title", language), self.query)
-            article.search_lead = highlight(article.translated("lead", language) or "", self.query)
+            title, lead = (
+                typeset_text(article.translated(field, language) or "", language) for field in ("title", "lead")
+            )
+            article.search_title = highlight(title, self.query)
+            article.search_lead = highlight(lead, self.query)
             article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
         parameters = self.search_parameters()
         context.update(form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "")

@@ -1,15 +1,23 @@
-"""Template tags for translated text and page metadata."""
+"""Template tags for translated text, its typography, page metadata and the latest articles (the 404 page)."""
 
 import json
+import logging
 
 from django import template
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
+from ..caching import generation_key
 from ..conf import conf
+from ..markdown.typography import typeset_text
+from ..selectors import public_articles
 
+logger = logging.getLogger(__name__)
 register = template.Library()
 
 # Open Graph wants language_TERRITORY; a language not listed here is given as it is.
@@ -34,6 +42,41 @@ def text(obj, field_name: str) -> str:
         if value := obj.translated(field_name, code):
             return format_html('<span lang="{}">{}</span>', code, value)
     return ""
+
+
+@register.simple_tag
+def latest_articles(count: int = 5) -> list[dict]:
+    """The ``count`` newest public articles in the page's language, each a dict of ``url``, ``title`` and
+    ``published_at``, for pages that must render whatever happens: none when the database cannot answer.
+
+    Usage: ``{% latest_articles 5 as articles %}`` (the 404 page).
+    """
+    language = get_language()
+    key = generation_key("latest-articles", language, count)
+    if (articles := cache.get(key)) is not None:
+        return articles
+    try:
+        articles = [
+            {"url": article.get_absolute_url(), "title": article.title, "published_at": article.published_at}
+            for article in public_articles(language=language).defer(
+                *(build_localized_fieldname(field, code) for field in ("body", "body_html")
+                  for code in conf.ARTICLES_LANGUAGES)
+            )[:count]
+        ]
+    except DatabaseError as error:
+        logger.warning("Latest articles left out, the database did not answer: %s", error)
+        return []
+    cache.set(key, articles, conf.ARTICLES_PAGE_CACHE_SECONDS)
+    return articles
+
+
+@register.filter
+def typeset(value: str, language: str = "") -> str:
+    """A plain title or lead in its language's typography (the rules bodies are set by), still to be escaped.
+
+    Usage: ``{{ article.title|typeset }}`` in the page's language, ``{{ text.title|typeset:content_language }}``.
+    """
+    return typeset_text(str(value or ""), language or get_language())
 
 
 @register.filter

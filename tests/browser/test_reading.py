@@ -85,3 +85,22 @@ def test_article_page_screenshots(page: Page, live_server, transactional_db, for
         path = folder / f"article-{language}-{form_factor}.png"
         page.screenshot(path=path, full_page=False)
         assert path.stat().st_size > 5_000
+
+
+def test_a_printed_article_is_the_story_alone_full_width_with_its_links_addresses(page: Page, live_server, story):
+    story.body_en = "See [the plan](https://example.kz/plan) and [the note](#fn)."
+    story.save()
+    Article.objects.filter(pk=story.pk).update(view_count=3)  # so that "most read" is on the page
+    page.goto(live_server.url + story.get_absolute_url("en"))
+    expect(page.locator(".most-read")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (".site-search", ".language-switcher", ".most-read", ".skip-link"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    main_width, body_width = page.evaluate(
+        "[document.querySelector('main').getBoundingClientRect().width, document.body.clientWidth]"
+    )
+    assert main_width == body_width
+    after = "(selector) => getComputedStyle(document.querySelector(selector), '::after').content"
+    assert page.evaluate(after, '.body a[href^="http"]') == '" (https://example.kz/plan)"'
+    assert page.evaluate(after, '.body a[href="#fn"]') in ("none", "normal")

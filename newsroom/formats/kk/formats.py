@@ -1,9 +1,12 @@
 # Kazakh date and number formats; Django ships none for "kk". The syntax is Django's date template filter.
-# "5 тамыз 2016 ж.": the lower-case month names ("E") come from locale/kk (see newsroom/formats/month_names.py).
-DATE_FORMAT = "j E Y \\ж."
+# Year first, as CLDR writes Kazakh dates (y 'ж'. d MMMM): "2016 ж. 5 тамыз", "2016 ж. тамыз". The month names
+# come lower-case, as they stand in a date, from locale/kk's "alt. month" ("E", see newsroom/formats/month_names.py);
+# Kazakh does not decline them there, so the same "E" serves a month with a day and a month with a year. Django's
+# own "F" is the capitalised name of a month standing alone ("Тамыз").
+DATE_FORMAT = "Y \\ж. j E"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j E Y \\ж. H:i"
-YEAR_MONTH_FORMAT = "F Y \\ж."
+DATETIME_FORMAT = "Y \\ж. j E, H:i"
+YEAR_MONTH_FORMAT = "Y \\ж. E"
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
