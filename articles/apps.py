@@ -12,8 +12,8 @@ class ArticlesConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
-        from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
         from .search import article_deleted, article_saved
+        from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
 
         for model_name in ("Article", "Author", "Section", "Byline"):
             model = self.get_model(model_name)

@@ -203,7 +203,8 @@ class Section(TranslatedModel):
         help_text=_("A stable identifier that imports use to find this section again."),
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)
+    # NULL, not '', in a language without a name: the per-language unique constraints let many rows lack one.
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -215,17 +216,17 @@ class Section(TranslatedModel):
     def __str__(self) -> str:
         return self.first_translation("name")
 
-    def clean(self) -> None:
-        require_one_translation(self, "name")
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        self.fill_slugs("name")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This section's page in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:section_detail", language)
 
-    def save(self, *args, **kwargs) -> None:
-        self.key = blank_to_none(self.key)
-        self.fill_slugs("name")
-        super().save(*args, **kwargs)
+    def clean(self) -> None:
+        require_one_translation(self, "name")
 
 
 class Author(TranslatedModel):
@@ -249,10 +250,6 @@ class Author(TranslatedModel):
     def __str__(self) -> str:
         return self.first_translation("name")
 
-    def clean(self) -> None:
-        require_one_translation(self, "name")
-        validate_markdown(self, "bio")
-
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
         if not self.slug:
@@ -266,6 +263,10 @@ class Author(TranslatedModel):
     def get_absolute_url(self, language: str | None = None) -> str:
         with translation.override(language or translation.get_language()):
             return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        require_one_translation(self, "name")
+        validate_markdown(self, "bio")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -309,7 +310,8 @@ class Article(TranslatedModel):
         help_text=_("A stable identifier that imports use to find this article again."),
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
-    slug = models.SlugField(
+    # NULL, not '', in a language without a title: the per-language unique constraints let many rows lack one.
+    slug = models.SlugField(  # noqa: DJ001
         _("slug"), max_length=200, null=True, blank=True,
         help_text=_("Part of the address. Left empty, it is made from the title."),
     )
@@ -371,10 +373,6 @@ class Article(TranslatedModel):
     def __str__(self) -> str:
         return self.first_translation("title")
 
-    def clean(self) -> None:
-        require_one_translation(self, "title")
-        validate_markdown(self, "body")
-
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
         self.fill_slugs("title")
@@ -392,6 +390,10 @@ class Article(TranslatedModel):
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:article_detail", language)
+
+    def clean(self) -> None:
+        require_one_translation(self, "title")
+        validate_markdown(self, "body")
 
     def stored_html_is_current(self) -> bool:
         return self.body_html_version == RENDERER_VERSION

@@ -56,9 +56,9 @@ class DatabaseViewCounter(ViewCounter):
         if connection.vendor == "postgresql":
             # One statement: one round trip, atomic by itself. Inside a caller's transaction it gets a savepoint:
             # a failed write must not abort the transaction the rest of the request runs in.
-            with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
-                with connection.cursor() as cursor:
-                    cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
+            savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+            with savepoint, connection.cursor() as cursor:
+                cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
             return
         # SQLite: BEGIN IMMEDIATE (see the project's settings) takes the write lock up front, so concurrent workers
         # queue for it (up to the timeout) instead of failing with "database is locked".

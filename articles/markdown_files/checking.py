@@ -201,7 +201,9 @@ FIELDS = {
         "cover_caption": text_of(Article, "cover_caption"),
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
-    SECTION: {"name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position")},
+    SECTION: {
+        "name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position"),
+    },
 }
 MODELS = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
 
@@ -318,7 +320,8 @@ class ImportPlan:
         for name in SHARED_FIELDS[source.kind]:
             earlier = self.shared.get((source.kind, source.key, name))
             if name in source.fields and earlier and earlier[0] != source.fields[name]:
-                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {shortened(str(earlier[0]))}"))
+                given = shortened(str(earlier[0]))
+                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {given}"))
         if problems:
             return problems
         self.files[source.path] = (source.kind, bool(slug), source.key, source.language)

@@ -20,6 +20,7 @@ from ..conf import conf
 from ..models import Article, Author, Section
 from ..slugs import file_stem
 
+
 @dataclass
 class ExportReport:
     files: Counter = field(default_factory=Counter)  # (kind, language) → number of files written

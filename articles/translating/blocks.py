@@ -76,7 +76,7 @@ def starts_block(line: str) -> bool:
     """Whether ``line`` begins a block of its own, which ends the paragraph or list item above it."""
     return bool(
         FENCE.match(line) or ATX_HEADING.match(line) or RULE.match(line) or QUOTE.match(line)
-        or LIST_ITEM.match(line) and line[LIST_ITEM.match(line).end():].strip()
+        or (LIST_ITEM.match(line) and line[LIST_ITEM.match(line).end():].strip())
     )
 
 
@@ -100,7 +100,9 @@ def read_block(lines: list[str], index: int, *, previous: Block | None) -> tuple
     """The block that starts at ``lines[index]``, and the index of the line after it."""
     line = lines[index]
     # Indented text after a list item belongs to the item (a second paragraph); elsewhere it is code.
-    in_list = previous is not None and (previous.kind == "list-item" or previous.kind == "paragraph" and previous.level)
+    in_list = previous is not None and (
+        previous.kind == "list-item" or (previous.kind == "paragraph" and previous.level)
+    )
     if fence := FENCE.match(line):
         end = index + 1
         closing = re.compile(rf"^ {{0,3}}{re.escape(fence.group(2)[0])}{{{len(fence.group(2))},}}[ \t]*$")

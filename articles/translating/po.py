@@ -117,9 +117,9 @@ def prefilled_translations(
         # The translation follows the blocks of the source it was made from: match those to today's blocks.
         matcher = SequenceMatcher(a=made_from["body"], b=current["body"], autojunk=False)
         for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-            if tag == "equal" or tag == "replace" and old_end - old_start == new_end - new_start:
+            if tag == "equal" or (tag == "replace" and old_end - old_start == new_end - new_start):
                 pairs += [(old, new, tag != "equal") for old, new in
-                          zip(range(old_start, old_end), range(new_start, new_end))]
+                          zip(range(old_start, old_end), range(new_start, new_end), strict=True)]
     elif [block.shape for block in target_blocks] == [block.shape for block in source_blocks]:
         pairs = [(number, number, outdated) for number in range(len(source_blocks))]
     contexts = {segment.block_number: segment.context for segment in segments if segment.block is not None}

@@ -22,6 +22,7 @@ from .blocks import Block, body_blocks, body_rebuild, table_cells
 from .po import HEADER_ID, HEADER_KEY, HEADER_SOURCE_FINGERPRINT, HEADER_SOURCE_LANGUAGE, Segment, source_segments
 from .status import FIELD_SEGMENTS, record_translation, text_fingerprint
 
+
 class TranslationFileError(Exception):
     """A file that cannot be imported; ``problems`` says what is wrong, one line each, naming the entry."""
 
@@ -59,15 +60,15 @@ def read_translation_file(path: Path) -> polib.POFile:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise TranslationFileError(path, [_("The file is not UTF-8 text.")])
+        raise TranslationFileError(path, [_("The file is not UTF-8 text.")]) from None
     except OSError as error:
-        raise TranslationFileError(path, [str(error)])
+        raise TranslationFileError(path, [str(error)]) from error
     if problems := po_syntax_problems(text):
         raise TranslationFileError(path, problems)
     try:
         return polib.pofile(text, wrapwidth=0)
     except OSError as error:  # polib's word for a syntax error, with the line
-        raise TranslationFileError(path, [str(error)])
+        raise TranslationFileError(path, [str(error)]) from error
 
 
 def article_of(path: Path, catalog: polib.POFile) -> tuple[Article, str, str]:
@@ -99,9 +100,9 @@ def article_of(path: Path, catalog: polib.POFile) -> tuple[Article, str, str]:
 
 def segment_problems(segment: Segment, text: str) -> list[str]:
     """What is wrong with ``text`` as the translation of ``segment``, taken alone."""
-    if segment.field != "lead" and (segment.block is None or segment.block.kind in ("heading", "table-row")):
-        if "\n" in text:
-            return [_("must be one line.")]
+    one_line = segment.field != "lead" and (segment.block is None or segment.block.kind in ("heading", "table-row"))
+    if one_line and "\n" in text:
+        return [_("must be one line.")]
     if segment.block is not None and segment.block.kind == "table-row":
         expected, found = table_cells(segment.text), table_cells(text)
         if expected != found:
@@ -209,7 +210,7 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
     except ValidationError as error:
         raise TranslationFileError(path, [
             f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
-        ])
+        ]) from error
     if source == article.source_language:
         # The source this translation was made from, as the file shows it (older than today's when forced).
         made_from = {entry.msgctxt: entry.msgid.strip() for entry in catalog if not entry.obsolete}

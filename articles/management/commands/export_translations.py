@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
-from articles.translating.po import articles_export_po
 from articles.models import Article
+from articles.translating.po import articles_export_po
 
 
 def language_argument(value: str) -> str:

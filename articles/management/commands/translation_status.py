@@ -36,4 +36,4 @@ class Command(BaseCommand):
         header = ["article", *languages]
         widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
