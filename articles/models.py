@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +22,7 @@ from .slugs import slug_from_title
 from .translating.status import record_translation_sources
 
 
-def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
+def unique_per_language(model_name: str, field_name: str) -> list[models.BaseConstraint]:
     """One unique constraint per language column, so ``slug_ru`` is unique among Russian slugs only.
 
     The untranslated base column that modeltranslation keeps holds whichever language was active at the last
@@ -35,6 +35,14 @@ def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueC
         )
         for code in settings.MODELTRANSLATION_LANGUAGES
     ]
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """``model``'s own field ``name``; the far side of a relation (which has no column here) is FieldDoesNotExist."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise FieldDoesNotExist(f"{model.__name__}.{name} is the far side of a relation, not a field of its own")
+    return field
 
 
 class Translation:
@@ -138,13 +146,13 @@ class TranslatedModel(models.Model):
 
     def unique_slug(self, slug_field: str, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``… — the first one no other row of this model uses."""
-        max_length = self._meta.get_field(slug_field).max_length
+        max_length = concrete_field(type(self), slug_field).max_length
         others = type(self)._base_manager.exclude(pk=self.pk)
         candidate, number = base, 1
         while others.filter(**{slug_field: candidate}).exists():
             number += 1
             suffix = f"-{number}"
-            candidate = base[: max_length - len(suffix)] + suffix
+            candidate = (base[: max_length - len(suffix)] if max_length else base) + suffix
         return candidate
 
 
@@ -172,7 +180,7 @@ def validate_publication_time(value: datetime) -> None:
 def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
     """No language is obligatory (a story may exist only in Kazakh), but one of them must be filled."""
     if not any(instance.translated(field_name, code) for code in conf.ARTICLES_LANGUAGES):
-        field = instance._meta.get_field(field_name)
+        field = concrete_field(type(instance), field_name)
         raise ValidationError(
             {build_localized_fieldname(field_name, conf.ARTICLES_LANGUAGES[0]): _(
                 "Fill in the %(field)s in at least one language."
@@ -197,7 +205,9 @@ def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
         raise ValidationError(errors)
 
 
-class Section(TranslatedModel):
+# modeltranslation swaps Article's manager for a class it builds at runtime, which django-stubs cannot find to type
+# the reverse manager Section.articles (nothing in the app uses it).
+class Section(TranslatedModel):  # type: ignore[django-manager-missing]
     key = models.CharField(
         _("key"), max_length=100, unique=True, null=True, blank=True,
         help_text=_("A stable identifier that imports use to find this section again."),
@@ -206,6 +216,9 @@ class Section(TranslatedModel):
     # NULL, not '', in a language without a name: the per-language unique constraints let many rows lack one.
     slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
+    objects: ClassVar[models.Manager["Section"]] = models.Manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -240,6 +253,9 @@ class Author(TranslatedModel):
     bio_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
 
+    # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
+    objects: ClassVar[models.Manager["Author"]] = models.Manager()
+
     markdown_fields = {"bio": "bio_html"}
 
     class Meta:
@@ -269,7 +285,7 @@ class Author(TranslatedModel):
         validate_markdown(self, "bio")
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, with a publication time that has come.
 
@@ -295,6 +311,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+
+# Declared, rather than ``ArticleQuerySet.as_manager()``, so that the type checker knows the manager's class:
+# modeltranslation replaces it at runtime with a subclass that django-stubs cannot see.
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
 
 
 class Article(TranslatedModel):
@@ -357,7 +378,7 @@ class Article(TranslatedModel):
     source_fingerprint = models.CharField(max_length=16, blank=True, editable=False)
     translated_from = models.JSONField(default=dict, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects: ClassVar["ArticleManager[Article]"] = ArticleManager()
 
     markdown_fields = {"body": "body_html"}
 
