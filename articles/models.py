@@ -66,6 +66,10 @@ class TranslatedModel(models.Model):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """This object's page in ``language`` (default: the active one)."""
+        raise NotImplementedError
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
