@@ -45,6 +45,14 @@ def concrete_field(model: type[models.Model], name: str) -> models.Field:
     return field
 
 
+def column_of(model: type[models.Model], field_name: str) -> str:
+    """The database column of ``model``'s own field ``field_name``, for the few statements written in SQL."""
+    column = concrete_field(model, field_name).column
+    if column is None:
+        raise FieldDoesNotExist(f"{model.__name__}.{field_name} has no column")
+    return column
+
+
 class Translation:
     """One language's text of a translated object, for templates: ``version.title`` is ``title_<language>``."""
 
