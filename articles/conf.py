@@ -3,7 +3,12 @@
 Every setting is prefixed ``ARTICLES_``; the system checks in ``checks.py`` validate them.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Settings:
@@ -128,7 +133,7 @@ class Settings:
 conf = Settings()
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, "StrOrPromise"]]:
     """The languages articles are written in, with their names: choices for ``Article.source_language``."""
     names = dict(settings.LANGUAGES)
     return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]
