@@ -19,7 +19,15 @@ from ..conf import conf
 from ..markdown import normalise_line_endings
 from ..models import Article
 from .blocks import Block, body_blocks, body_rebuild, table_cells
-from .po import HEADER_ID, HEADER_KEY, HEADER_SOURCE_FINGERPRINT, HEADER_SOURCE_LANGUAGE, Segment, source_segments
+from .po import (
+    HEADER_ID,
+    HEADER_KEY,
+    HEADER_SOURCE_FINGERPRINT,
+    HEADER_SOURCE_LANGUAGE,
+    Segment,
+    body_segments,
+    source_segments,
+)
 from .status import FIELD_SEGMENTS, record_translation, text_fingerprint
 
 
@@ -93,7 +101,7 @@ def article_of(path: Path, catalog: polib.POFile) -> tuple[Article, str, str]:
         problems.append(_("No article has the key or id this file names (%(header)s).") % {
             "header": f"{HEADER_KEY}: {key}" if key else f"{HEADER_ID}: {pk}",
         })
-    if problems:
+    if problems or article is None:
         raise TranslationFileError(path, problems)
     return article, source, target
 
@@ -157,14 +165,14 @@ def structure_problems(
     segments: list[Segment], blocks: list[Block], texts: dict[str, str], places: dict[str, str],
 ) -> list[str]:
     """The entries whose translation would change the body's Markdown structure (split a block, start a list…)."""
-    body = [segment for segment in segments if segment.block is not None]
-    translated = {segment.block_number: texts[segment.context] for segment in body}
+    body = body_segments(segments)
+    translated = {number: texts[segment.context] for number, segment in body.items()}
     expected = [block.shape for block in blocks]
     if [block.shape for block in body_blocks(body_rebuild(blocks, translated))] == expected:
         return []
     problems = []
-    for segment in body:
-        alone = body_rebuild(blocks, {segment.block_number: texts[segment.context]})
+    for number, segment in body.items():
+        alone = body_rebuild(blocks, {number: texts[segment.context]})
         if [block.shape for block in body_blocks(alone)] != expected:
             problems.append(_(
                 "%(where)s: the translation changes the Markdown structure of the body (a blank line, or a line "
@@ -195,11 +203,11 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
     if problems := structure_problems(segments, blocks, texts, places):
         raise TranslationFileError(path, problems)
 
-    body_segments = {segment.block_number: segment for segment in segments if segment.block is not None}
+    body = body_segments(segments)
     for name in FIELD_SEGMENTS:
         setattr(article, build_localized_fieldname(name, target), texts.get(name, ""))
     setattr(article, build_localized_fieldname("body", target), body_rebuild(
-        blocks, {number: texts[segment.context] for number, segment in body_segments.items()}
+        blocks, {number: texts[segment.context] for number, segment in body.items()}
     ))
     try:
         article.clean_fields(exclude=[
@@ -218,7 +226,7 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
             article, target, source_fingerprint=fingerprint,
             fields={name: made_from.get(name, "") for name in FIELD_SEGMENTS},
             blocks=[
-                replace(block, text=made_from[body_segments[number].context]) if number in body_segments else block
+                replace(block, text=made_from[body[number].context]) if number in body else block
                 for number, block in enumerate(blocks)
             ],
         )

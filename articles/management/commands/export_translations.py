@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         source = language_argument(source) if source else None
         if source == target:
             raise CommandError("The source and the target language are the same.")
-        articles = Article.objects.order_by("pk")
+        articles: Iterable[Article] = Article.objects.order_by("pk")
         if article:
             articles = [self.find(name) for name in article]
         written = articles_export_po(

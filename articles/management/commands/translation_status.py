@@ -30,7 +30,7 @@ class Command(BaseCommand):
         rows = []
         for article in Article.objects.order_by("pk").iterator():
             statuses = translation_statuses(article)
-            if status and status not in (statuses[code] for code in languages):
+            if status and status not in [statuses[code] for code in languages]:
                 continue
             rows.append([article.key or str(article.pk), *(statuses[code].value for code in languages)])
         header = ["article", *languages]
