@@ -46,7 +46,7 @@ DOMAINS = ("django", "djangojs")
 CATALOG_SETS = ((APP_LOCALE_DIR, "django"), (LOCALE_DIR, "django"), (LOCALE_DIR, "djangojs"))
 # As the Makefile's messages target runs makemessages, per domain.
 MAKEMESSAGES_IGNORE = {
-    "django": [".venv*", "tests", "bench"],
+    "django": [".venv*", "tests", "bench", "build"],
     "djangojs": [".venv*", "tests", "bench", "node_modules", "staticfiles", "*/vendor/*"],
 }
 MAKEMESSAGES_EXTENSIONS = (".py", ".html", ".txt", ".js")
@@ -210,6 +210,7 @@ def copy_ignored(directory: str, names: list[str]) -> set[str]:
         if path.is_dir():
             if path == APP_DIR or name.startswith(".") or name in {
                 "tests", "bench", "locale", "__pycache__", "staticfiles", "media", "node_modules", "vendor",
+                "build", "dist",
             } or name.endswith(".egg-info"):
                 ignored.add(name)
         elif path.suffix not in MAKEMESSAGES_EXTENSIONS:
