@@ -5,7 +5,7 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 """
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, Generic, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -53,10 +53,13 @@ def column_of(model: type[models.Model], field_name: str) -> str:
     return column
 
 
-class Translation:
+TranslatedT = TypeVar("TranslatedT", bound="TranslatedModel")
+
+
+class Translation(Generic[TranslatedT]):
     """One language's text of a translated object, for templates: ``version.title`` is ``title_<language>``."""
 
-    def __init__(self, instance: "TranslatedModel", language: str) -> None:
+    def __init__(self, instance: TranslatedT, language: str) -> None:
         self.instance = instance
         self.language = language
 
@@ -120,7 +123,7 @@ class TranslatedModel(models.Model):
     def translated(self, field_name: str, language: str):
         return getattr(self, build_localized_fieldname(field_name, language))
 
-    def in_language(self, language: str) -> Translation:
+    def in_language(self, language: str) -> Translation[Self]:
         return Translation(self, language)
 
     def url_by_slug(self, view_name: str, language: str | None = None) -> str:
