@@ -17,7 +17,7 @@ done; echo python3
 endef
 PYTHON ?= $(shell $(find_python))
 
-.PHONY: setup run test messages check-messages bench clean
+.PHONY: setup run test lint messages check-messages bench clean
 setup: $(VENV)/.installed node_modules/.installed
 
 # The HTML checker and axe-core that the suite runs on rendered pages; skipped (with a note) without npm.
@@ -45,6 +45,11 @@ run: setup
 test: setup
 	$(PY) manage.py compilemessages --ignore '.venv*' --verbosity 0 --settings tests.settings
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff over the repository, mypy (with django-stubs) over the app; both configured in pyproject.toml. Both run,
+# so that one look shows every finding; either failing fails the target.
+lint: setup
+	@status=0; $(VENV)/bin/ruff check . || status=1; $(PY) -m mypy || status=1; exit $$status
 
 messages: export DJANGO_DEBUG = 1
 # Two sets of catalogs: the app's own strings in articles/locale (shipped in its wheel; makemessages runs inside the
@@ -80,4 +85,4 @@ bench: setup
 	$(PY) -m bench.scale
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -1,5 +1,8 @@
 """The editors' admin: one tab per language, availability at a glance, publishing kept to those allowed."""
 
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -34,7 +37,7 @@ from .uploads import ImageUploadField
 
 PUBLISH_PERMISSION = "articles.publish_article"
 # Covers and photos are checked against the upload limits (articles/uploads.py) before Django opens the image.
-IMAGE_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": ImageUploadField}}
+IMAGE_UPLOAD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {models.ImageField: {"form_class": ImageUploadField}}
 
 
 def translated_search_fields(*field_names: str) -> list[str]:
@@ -76,16 +79,18 @@ class TranslatorLimitsMixin:
         return changelist
 
 
-class MarkdownPreviewMixin:
+class MarkdownPreviewMixin(admin.ModelAdmin):
     """A live preview beside each Markdown field, made by the same function that renders the page.
 
     ``markdown_preview.js`` posts the text of a ``body_<language>`` or ``bio_<language>`` field to
     ``…/preview-markdown/`` and shows the safe HTML that comes back.
     """
 
-    class Media:
-        js = ["articles/admin/markdown_preview.js"]
-        css = {"all": ["articles/admin/markdown_preview.css"]}
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(
+            js=["articles/admin/markdown_preview.js"], css={"all": ["articles/admin/markdown_preview.css"]},
+        )
 
     def get_urls(self):
         opts = self.model._meta
@@ -376,7 +381,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         """The last 30 days' views in each language, newest day first (one query; days without views left out)."""
         breakdown = daily_views(article_id=article.pk) if article.pk else []
         if not breakdown:
-            return _("No views in the last 30 days.")
+            return gettext("No views in the last 30 days.")
         languages = conf.ARTICLES_LANGUAGES
         rows = format_html_join("", '<tr><th scope="row">{}</th>{}<td>{}</td></tr>', (
             (
@@ -399,7 +404,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
             return "—"
         available = article.available_languages()
         if not available:
-            return _("Not available in any language yet: fill in a title and a body.")
+            return gettext("Not available in any language yet: fill in a title and a body.")
         return format_html_join(
             " · ", '<a href="{}" target="_blank" rel="noopener">{}</a>',
             ((article.get_absolute_url(code), code.upper()) for code in available),

@@ -13,8 +13,8 @@ class ArticlesConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
         from .revisions import register_article_revisions
-        from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
         from .search import article_deleted, article_saved
+        from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
 
         register_article_revisions()
 

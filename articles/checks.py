@@ -82,8 +82,9 @@ def check_view_counting(app_configs=None, **kwargs) -> list[Error]:
         try:
             import redis
         except ImportError:
-            redis = None
-        version = tuple(int(part) for part in redis.__version__.split(".")[:2] if part.isdigit()) if redis else ()
+            version: tuple[int, ...] = ()
+        else:
+            version = tuple(int(part) for part in redis.__version__.split(".")[:2] if part.isdigit())
         if version < (5, 3):
             errors.append(Error(
                 'ARTICLES_VIEW_COUNTER is "redis", which needs the redis package, version 5.3 or later.',
@@ -142,13 +143,13 @@ def check_site_url(app_configs=None, **kwargs) -> list[Error]:
         return [Error(f"ARTICLES_SITE_URL is {site_url!r}, not a string.", hint=hint, id="articles.E201")]
     try:
         parts = urlsplit(site_url)
-        port_ok = parts.port is None or parts.port > 0  # .port raises ValueError when it is not a number
-    except ValueError:
-        parts, port_ok = None, False
-    if (
-        not port_ok or parts.scheme not in ("http", "https") or not parts.hostname
-        or parts.username is not None or parts.path not in ("", "/") or parts.query or parts.fragment
-    ):
+        valid = (
+            (parts.port is None or parts.port > 0) and parts.scheme in ("http", "https") and bool(parts.hostname)
+            and parts.username is None and parts.path in ("", "/") and not parts.query and not parts.fragment
+        )
+    except ValueError:  # from urlsplit, or from .port when it is not a number
+        valid = False
+    if not valid:
         return [Error(f"ARTICLES_SITE_URL is {site_url!r}.", hint=hint, id="articles.E201")]
     return []
 

@@ -3,8 +3,13 @@
 Every setting is prefixed ``ARTICLES_``; the system checks in ``checks.py`` validate them.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.translation import get_language_info
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Settings:
@@ -146,7 +151,7 @@ def own_language_name(code: str) -> str:
         return code
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, "StrOrPromise"]]:
     """The languages articles are written in, with their names: choices for ``Article.source_language``."""
     names = dict(settings.LANGUAGES)
     return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]

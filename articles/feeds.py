@@ -43,12 +43,13 @@ class LatestArticlesFeed(Feed):
 
     def items(self, request: HttpRequest) -> list[Article]:
         articles = list(public_articles(language=get_language()).with_bylines()[: conf.ARTICLES_PER_PAGE])
+        # item_link() is given the item alone, and this feed object serves every request: the item carries its link.
         for article in articles:
-            article.feed_link = absolute_url(request, article.get_absolute_url())
+            article.feed_link = absolute_url(request, article.get_absolute_url())  # type: ignore[attr-defined]
         return articles
 
     def item_link(self, article: Article) -> str:
-        return article.feed_link
+        return article.feed_link  # type: ignore[attr-defined]  # set by items() for this request
 
     def item_title(self, article: Article) -> str:
         return xml_text(typeset_text(article.title, get_language()))

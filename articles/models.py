@@ -5,13 +5,13 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 """
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, Generic, Self, TypeVar
 
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +26,7 @@ from .slugs import slug_from_title
 from .translating.status import record_translation_sources
 
 
-def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueConstraint]:
+def unique_per_language(model_name: str, field_name: str) -> list[models.BaseConstraint]:
     """One unique constraint per language column, so ``slug_ru`` is unique among Russian slugs only.
 
     The untranslated base column that modeltranslation keeps holds whichever language was active at the last
@@ -41,10 +41,29 @@ def unique_per_language(model_name: str, field_name: str) -> list[models.UniqueC
     ]
 
 
-class Translation:
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """``model``'s own field ``name``; the far side of a relation (which has no column here) is FieldDoesNotExist."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise FieldDoesNotExist(f"{model.__name__}.{name} is the far side of a relation, not a field of its own")
+    return field
+
+
+def column_of(model: type[models.Model], field_name: str) -> str:
+    """The database column of ``model``'s own field ``field_name``, for the few statements written in SQL."""
+    column = concrete_field(model, field_name).column
+    if column is None:
+        raise FieldDoesNotExist(f"{model.__name__}.{field_name} has no column")
+    return column
+
+
+TranslatedT = TypeVar("TranslatedT", bound="TranslatedModel")
+
+
+class Translation(Generic[TranslatedT]):
     """One language's text of a translated object, for templates: ``version.title`` is ``title_<language>``."""
 
-    def __init__(self, instance: "TranslatedModel", language: str) -> None:
+    def __init__(self, instance: TranslatedT, language: str) -> None:
         self.instance = instance
         self.language = language
 
@@ -61,6 +80,10 @@ class TranslatedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """This object's page in ``language`` (default: the active one)."""
+        raise NotImplementedError
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -134,7 +157,7 @@ class TranslatedModel(models.Model):
     def translated(self, field_name: str, language: str):
         return getattr(self, build_localized_fieldname(field_name, language))
 
-    def in_language(self, language: str) -> Translation:
+    def in_language(self, language: str) -> Translation[Self]:
         return Translation(self, language)
 
     def url_by_slug(self, view_name: str, language: str | None = None) -> str:
@@ -172,13 +195,13 @@ class TranslatedModel(models.Model):
 
     def unique_slug(self, slug_field: str, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``… — the first one no other row of this model uses."""
-        max_length = self._meta.get_field(slug_field).max_length
+        max_length = concrete_field(type(self), slug_field).max_length
         others = type(self)._base_manager.exclude(pk=self.pk)
         candidate, number = base, 1
         while others.filter(**{slug_field: candidate}).exists():
             number += 1
             suffix = f"-{number}"
-            candidate = base[: max_length - len(suffix)] + suffix
+            candidate = (base[: max_length - len(suffix)] if max_length else base) + suffix
         return candidate
 
 
@@ -206,7 +229,7 @@ def validate_publication_time(value: datetime) -> None:
 def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
     """No language is obligatory (a story may exist only in Kazakh), but one of them must be filled."""
     if not any(instance.translated(field_name, code) for code in conf.ARTICLES_LANGUAGES):
-        field = instance._meta.get_field(field_name)
+        field = concrete_field(type(instance), field_name)
         raise ValidationError(
             {build_localized_fieldname(field_name, conf.ARTICLES_LANGUAGES[0]): _(
                 "Fill in the %(field)s in at least one language."
@@ -231,16 +254,22 @@ def validate_markdown(instance: TranslatedModel, field_name: str) -> None:
         raise ValidationError(errors)
 
 
-class Section(TranslatedModel):
+# modeltranslation swaps Article's manager for a class it builds at runtime, which django-stubs cannot find to type
+# the reverse manager Section.articles (nothing in the app uses it).
+class Section(TranslatedModel):  # type: ignore[django-manager-missing]
     key = models.CharField(
         _("key"), max_length=100, unique=True, null=True, blank=True,
         help_text=_("A stable identifier that imports use to find this section again."),
     )
     # Translators: a section's name, a title (Russian «название»), not a person's name.
     name = models.CharField(pgettext_lazy("section", "name"), max_length=100, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)
+    # NULL, not '', in a language without a name: the per-language unique constraints let many rows lack one.
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     former_slugs = GenericRelation("SlugHistory")
+
+    # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
+    objects: ClassVar[models.Manager["Section"]] = models.Manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -251,17 +280,17 @@ class Section(TranslatedModel):
     def __str__(self) -> str:
         return self.first_translation("name")
 
-    def clean(self) -> None:
-        require_one_translation(self, "name")
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        self.fill_slugs("name")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This section's page in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:section_detail", language)
 
-    def save(self, *args, **kwargs) -> None:
-        self.key = blank_to_none(self.key)
-        self.fill_slugs("name")
-        super().save(*args, **kwargs)
+    def clean(self) -> None:
+        require_one_translation(self, "name")
 
 
 class Author(TranslatedModel):
@@ -276,6 +305,9 @@ class Author(TranslatedModel):
     bio_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
 
+    # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
+    objects: ClassVar[models.Manager["Author"]] = models.Manager()
+
     markdown_fields = {"bio": "bio_html"}
 
     class Meta:
@@ -285,10 +317,6 @@ class Author(TranslatedModel):
 
     def __str__(self) -> str:
         return self.first_translation("name")
-
-    def clean(self) -> None:
-        require_one_translation(self, "name")
-        validate_markdown(self, "bio")
 
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
@@ -303,6 +331,10 @@ class Author(TranslatedModel):
     def get_absolute_url(self, language: str | None = None) -> str:
         with translation.override(language or translation.get_language()):
             return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        require_one_translation(self, "name")
+        validate_markdown(self, "bio")
 
 
 # An article is available in a language when all of these are filled in that language.
@@ -337,7 +369,7 @@ def published_in_language_indexes() -> list[models.Index]:
     ]
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, with a publication time that has come.
 
@@ -361,6 +393,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# Declared, rather than ``ArticleQuerySet.as_manager()``, so that the type checker knows the manager's class:
+# modeltranslation replaces it at runtime with a subclass that django-stubs cannot see.
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
+
+
 class Article(TranslatedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -373,7 +410,8 @@ class Article(TranslatedModel):
         help_text=_("A stable identifier that imports use to find this article again."),
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
-    slug = models.SlugField(
+    # NULL, not '', in a language without a title: the per-language unique constraints let many rows lack one.
+    slug = models.SlugField(  # noqa: DJ001
         _("slug"), max_length=200, null=True, blank=True,
         help_text=_("Part of the address. Left empty, it is made from the title."),
     )
@@ -420,7 +458,7 @@ class Article(TranslatedModel):
     translated_from = models.JSONField(default=dict, blank=True, editable=False)
     former_slugs = GenericRelation("SlugHistory")
 
-    objects = ArticleQuerySet.as_manager()
+    objects: ClassVar["ArticleManager[Article]"] = ArticleManager()
 
     markdown_fields = {"body": "body_html"}
 
@@ -438,10 +476,6 @@ class Article(TranslatedModel):
 
     def __str__(self) -> str:
         return self.first_translation("title")
-
-    def clean(self) -> None:
-        require_one_translation(self, "title")
-        validate_markdown(self, "body")
 
     def save(self, *args, **kwargs) -> None:
         self.key = blank_to_none(self.key)
@@ -463,6 +497,10 @@ class Article(TranslatedModel):
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:article_detail", language)
+
+    def clean(self) -> None:
+        require_one_translation(self, "title")
+        validate_markdown(self, "body")
 
     def stored_html_is_current(self) -> bool:
         return self.body_html_version == RENDERER_VERSION

@@ -29,7 +29,7 @@ def site_host(request_host: str) -> str:
 
 def site_root(request: HttpRequest) -> str:
     """``scheme://host`` that every absolute URL for ``request`` starts with (no trailing slash)."""
-    return f"{site_scheme(request.scheme)}://{site_host(request.get_host())}"
+    return f"{site_scheme(request.scheme or 'http')}://{site_host(request.get_host())}"
 
 
 def absolute_url(request: HttpRequest, url: str) -> str:

@@ -23,8 +23,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
 from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Translation
-from .site_url import site_host, site_root, site_scheme
 from .selectors import authors_with_public_languages, public_languages, sections_with_public_languages
+from .site_url import site_host, site_root, site_scheme
 
 # The name of the view that serves one sitemap file (Django's), given a ``section`` as its file's name.
 SITEMAP_URL_NAME = "django.contrib.sitemaps.views.sitemap"
@@ -95,7 +95,8 @@ class ArticleSitemap(SiteSitemap):
 
     @property
     def paginator(self) -> Paginator:
-        return Paginator(InLanguage(self.items(), self.language), self.limit)
+        # Paginator needs only count() and slicing, which InLanguage gives; no __len__ or __iter__ reading every row.
+        return Paginator(InLanguage(self.items(), self.language), self.limit)  # type: ignore[arg-type]
 
     def get_languages_for_item(self, article: Article) -> list[str]:
         return article.available_languages()
@@ -139,7 +140,7 @@ class NewsSitemap(SiteSitemap):
     alternates = False
     limit = NEWS_LIMIT
 
-    def items(self) -> list[Translation]:
+    def items(self) -> list[Translation[Article]]:
         since = timezone.now() - timedelta(hours=NEWS_HOURS)
         versions = [
             article.in_language(code)
@@ -150,10 +151,10 @@ class NewsSitemap(SiteSitemap):
         versions.sort(key=lambda version: (version.instance.published_at, version.instance.pk), reverse=True)
         return versions[:NEWS_LIMIT]
 
-    def location(self, version: Translation) -> str:
+    def location(self, version: Translation[Article]) -> str:
         return version.instance.get_absolute_url(version.language)
 
-    def lastmod(self, version: Translation) -> datetime:
+    def lastmod(self, version: Translation[Article]) -> datetime:
         return version.instance.updated_at
 
 
@@ -228,7 +229,8 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
         location = root + reverse(SITEMAP_URL_NAME, kwargs={"section": article_file_name(file.language, file.month)})
         pages = -(-file.count // ArticleSitemap.limit)
         entries += [
-            SitemapIndexItem(location if page == 1 else f"{location}?p={page}", file.lastmod)
+            # django-stubs copies Django's annotation (last_mod: bool); Django's own index passes a datetime too.
+            SitemapIndexItem(location if page == 1 else f"{location}?p={page}", file.lastmod)  # type: ignore[arg-type]
             for page in range(1, pages + 1)
         ]
     response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, pgettext
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
+from django.views.generic.base import ContextMixin
 
 from .caching import content_generation, generation_key
 from .conf import conf, own_language_name
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read
 from .markdown.typography import typeset_text
-from .models import Article, TranslatedModel
+from .models import Article, Section, TranslatedModel
 from .selectors import (
     Translated,
     authors_with_public_languages,
@@ -40,15 +41,17 @@ def site_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class PageMixin:
+class PageMixin(ContextMixin, View):
     """What every public page has: links to the same page in the other languages."""
 
     def get_language_urls(self) -> dict[str, str]:
         """This page's address in each language it exists in; pages override it when slugs differ."""
-        urls = {}
+        urls: dict[str, str] = {}
+        if (match := self.request.resolver_match) is None:  # a view called without the URLconf
+            return urls
         for code in site_languages():
             with translation.override(code):
-                urls[code] = reverse(self.request.resolver_match.view_name, kwargs=self.kwargs)
+                urls[code] = reverse(match.view_name, kwargs=self.kwargs)
         return urls
 
     def language_links(self) -> list[dict]:
@@ -72,7 +75,7 @@ class PageMixin:
         return context
 
 
-class TranslatedSlugMixin:
+class TranslatedSlugMixin(View):
     """For pages at an object's translated slug, like django-parler's ``TranslatableSlugMixin``: the object is
     found by this language's slug, else by another language's, and a slug from another language redirects (301)
     to this language's address of the same object."""
@@ -160,13 +163,15 @@ class SectionDetailView(TranslatedSlugMixin, ArticleListPage):
     """
 
     template_name = "articles/section_detail.html"
+    section: Section
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
-        self.section = self.find_object(sections_with_public_languages())
-        if self.section is None or language not in public_languages(self.section):
+        section = self.find_object(sections_with_public_languages())
+        if section is None or language not in public_languages(section):
             raise Http404("No section with public articles at this address.")
-        return self.slug_redirect(self.section, language) or super().get(request, *args, **kwargs)
+        self.section = section
+        return self.slug_redirect(section, language) or super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return public_articles(language=get_language()).filter(section=self.section)

@@ -36,28 +36,28 @@ REPEATS = 5
 
 PARAGRAPHS = {
     "en": [
-        "The council approved the plan on Tuesday after a debate that lasted most of the afternoon. Supporters "
-        "said it would cut travel times for thousands of residents; critics asked for *more detail* on the cost.",
-        "Farmers in the south expect a larger harvest this year thanks to drip irrigation. The regional office "
-        "says water use fell by a third, and more villages have asked to join the programme next spring.",
-        "The museum opens its new wing on Saturday with an exhibition of photographs from the 1960s. Entry is "
-        "free for the first week, and the curators will lead tours in three languages every afternoon.",
+        ("The council approved the plan on Tuesday after a debate that lasted most of the afternoon. Supporters "
+         "said it would cut travel times for thousands of residents; critics asked for *more detail* on the cost."),
+        ("Farmers in the south expect a larger harvest this year thanks to drip irrigation. The regional office "
+         "says water use fell by a third, and more villages have asked to join the programme next spring."),
+        ("The museum opens its new wing on Saturday with an exhibition of photographs from the 1960s. Entry is "
+         "free for the first week, and the curators will lead tours in three languages every afternoon."),
     ],
     "ru": [
-        "Совет одобрил план во вторник после дискуссии, занявшей большую часть дня. Сторонники говорят, что "
-        "он сократит время в пути для тысяч жителей; критики просят *подробнее* рассказать о стоимости.",
-        "Фермеры на юге ждут в этом году большего урожая благодаря капельному орошению. В области говорят, что "
-        "расход воды упал на треть, и ещё несколько сёл попросились в программу следующей весной.",
-        "Музей в субботу открывает новое крыло выставкой фотографий 1960-х годов. Первую неделю вход свободный, "
-        "а кураторы каждый день проводят экскурсии на трёх языках.",
+        ("Совет одобрил план во вторник после дискуссии, занявшей большую часть дня. Сторонники говорят, что "
+         "он сократит время в пути для тысяч жителей; критики просят *подробнее* рассказать о стоимости."),
+        ("Фермеры на юге ждут в этом году большего урожая благодаря капельному орошению. В области говорят, что "
+         "расход воды упал на треть, и ещё несколько сёл попросились в программу следующей весной."),
+        ("Музей в субботу открывает новое крыло выставкой фотографий 1960-х годов. Первую неделю вход свободный, "
+         "а кураторы каждый день проводят экскурсии на трёх языках."),
     ],
     "kk": [
-        "Кеңес жоспарды сейсенбі күні ұзақ талқылаудан соң мақұлдады. Қолдаушылар ол мыңдаған тұрғынның жолға "
-        "кететін уақытын қысқартады дейді; сыншылар құны туралы *толығырақ* айтуды сұрайды.",
-        "Оңтүстіктегі фермерлер тамшылатып суару арқасында биыл мол өнім күтеді. Облыс суды пайдалану үштен "
-        "бірге азайғанын айтады, келесі көктемде бағдарламаға тағы бірнеше ауыл қосылғысы келеді.",
-        "Мұражай сенбіде жаңа қанатын 1960-жылдардағы фотосуреттер көрмесімен ашады. Алғашқы аптада кіру тегін, "
-        "кураторлар күн сайын үш тілде экскурсия жүргізеді.",
+        ("Кеңес жоспарды сейсенбі күні ұзақ талқылаудан соң мақұлдады. Қолдаушылар ол мыңдаған тұрғынның жолға "
+         "кететін уақытын қысқартады дейді; сыншылар құны туралы *толығырақ* айтуды сұрайды."),
+        ("Оңтүстіктегі фермерлер тамшылатып суару арқасында биыл мол өнім күтеді. Облыс суды пайдалану үштен "
+         "бірге азайғанын айтады, келесі көктемде бағдарламаға тағы бірнеше ауыл қосылғысы келеді."),
+        ("Мұражай сенбіде жаңа қанатын 1960-жылдардағы фотосуреттер көрмесімен ашады. Алғашқы аптада кіру тегін, "
+         "кураторлар күн сайын үш тілде экскурсия жүргізеді."),
     ],
 }
 TITLES = {"en": "Story number {n}", "ru": "Новость номер {n}", "kk": "Жаңалық нөмірі {n}"}
@@ -71,13 +71,13 @@ def body(language: str, number: int) -> str:
 
 def generate(size: int) -> None:
     """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
+    from articles.translation_status import record_translation_sources
     from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.utils import timezone
 
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section
-    from articles.translation_status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
         return

@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -67,7 +67,7 @@ def setup_django() -> None:
     django.setup()
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(language: str) -> list[str]:
     """The demo articles' words in ``language``, most frequent first, then ``SYNTHETIC_WORDS`` made-up names
     (two demo words run together), so that the archive has rare words as a real one has."""
@@ -154,7 +154,7 @@ def generate_archive() -> None:
     print(f"Archive: {ARTICLES - existing:,} articles generated and indexed in {time.perf_counter() - started:.0f} s.")
 
 
-@lru_cache(maxsize=None)
+@cache
 def document_shares(language: str) -> dict[str, float]:
     """Each lexeme of the ``language`` index and the share of that language's documents that hold it."""
     from django.db import connection
@@ -206,10 +206,9 @@ def typical_queries() -> list[tuple[str, str, dict]]:
 
 
 def measure() -> list[tuple[str, str, int, float, float]]:
+    from django.core.paginator import Paginator
     from django.test import Client
     from django.test.utils import setup_test_environment
-
-    from django.core.paginator import Paginator
 
     from articles.conf import conf
     from articles.models import Section
@@ -276,8 +275,8 @@ def main() -> None:
     plan = explain()
     uses_gin = "articles_search_document_gin" in plan
     lines = [
-        f"Search page on PostgreSQL, {ARTICLES:,} articles × 3 languages, {RUNS} requests per query "
-        "(the whole view through Django's test client):",
+        (f"Search page on PostgreSQL, {ARTICLES:,} articles × 3 languages, {RUNS} requests per query "
+         "(the whole view through Django's test client):"),
         "",
         "| query | words | found | queries p50 ms | queries p95 ms | page p50 ms | page p95 ms |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -286,8 +285,8 @@ def main() -> None:
         "",
         "queries: the search's two SQL queries (count, first page) and fetching the page; page: the whole view.",
         "",
-        f"GIN index used (EXPLAIN ANALYZE): {'yes' if uses_gin else 'NO'}. "
-        f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
+        (f"GIN index used (EXPLAIN ANALYZE): {'yes' if uses_gin else 'NO'}. "
+         f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."),
     ]
     report = "\n".join(lines)
     print(report)

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import django
 
-django.setup()
+django.setup()  # before the models are imported
 
-from django.utils import timezone
+from django.utils import timezone  # noqa: E402
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, Section  # noqa: E402
 
 PARAGRAPHS = {
     "en": (

@@ -5,7 +5,7 @@ The production URLconf has no bench route; only this settings module adds one.
 
 import os
 
-from newsroom.settings import *
+from newsroom.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
-STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)
+STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)  # noqa: F405

@@ -98,9 +98,8 @@ def median_ms(run: Callable[[str], object], make_input: Callable[[], str], repea
 def prepare() -> str:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    import bench.seed as seed  # its django.setup() is a no-op now
-
     from articles.models import Article
+    from bench import seed  # its django.setup() is a no-op now
 
     with contextlib.redirect_stdout(io.StringIO()):  # the seed prints its article for bench/run.py
         seed.main()
@@ -124,10 +123,10 @@ def main() -> None:
     lines = [
         f"# User-Agent cost, {datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"In-process article page (Django test client, SQLite, DEBUG off), median of {repeats} requests per row, "
-        "each a new reader, each alternating with a normal page (a unique browser User-Agent, counted) so that "
-        f"other work on the machine weighs on both alike; {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.2f}.",
+        (f"In-process article page (Django test client, SQLite, DEBUG off), median of {repeats} requests per row, "
+         "each a new reader, each alternating with a normal page (a unique browser User-Agent, counted) so that "
+         f"other work on the machine weighs on both alike; {os.cpu_count()} CPUs, load average "
+         f"{os.getloadavg()[0]:.2f}."),
         "",
         "| User-Agent | page ms | normal page ms | × normal page | is_crawler ms | crawlerdetect's matcher ms |",
         "|---|---:|---:|---:|---:|---:|",

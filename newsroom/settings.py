@@ -103,7 +103,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------------------
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dj_database_url.DBConfig:
     """The ``DATABASES`` entry for ``url``, with the timeouts that keep a hung server from holding workers.
 
     PostgreSQL gives up connecting after ``DJANGO_DB_CONNECT_TIMEOUT`` seconds (libpq's minimum is 2) and cancels

@@ -1,5 +1,6 @@
-"""Checks of the interface catalogs in ``articles/locale/`` and ``locale/``, run by ``tests/test_catalogs.py`` and
-``make check-messages``.
+"""Checks of the interface catalogs in ``articles/locale/`` and ``locale/``.
+
+Run by ``tests/test_catalogs.py`` and ``make check-messages``.
 
 A catalog fails when it has untranslated or fuzzy entries, when ``msgfmt --check`` rejects it, when a translation's
 placeholders differ from its msgid's (in every plural form), when its plural forms are wrong for the language,
@@ -97,7 +98,7 @@ def untranslated_or_fuzzy(catalog: polib.POFile) -> list[str]:
 def msgfmt_problems(path: Path) -> list[str]:
     """What ``msgfmt --check`` (formats, header, domain) says about the catalog at ``path``."""
     result = subprocess.run(
-        ["msgfmt", "--check", "--output-file=/dev/null", str(path)], capture_output=True, text=True,
+        ["msgfmt", "--check", "--output-file=/dev/null", str(path)], capture_output=True, text=True, check=False,
     )
     return [line for line in result.stderr.splitlines() if line.strip()] if result.returncode else []
 
@@ -210,7 +211,7 @@ def copy_ignored(directory: str, names: list[str]) -> set[str]:
             if path == APP_DIR or name.startswith(".") or name in {
                 "tests", "bench", "locale", "__pycache__", "staticfiles", "media", "node_modules", "vendor",
                 "build", "dist",
-            } or name.startswith(".venv") or name.endswith(".egg-info"):
+            } or name.endswith(".egg-info"):
                 ignored.add(name)
         elif path.suffix not in MAKEMESSAGES_EXTENSIONS:
             ignored.add(name)

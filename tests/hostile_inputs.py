@@ -41,7 +41,9 @@ HOSTILE_INPUTS: dict[str, str] = {
     "embed with javascript source": '<embed src="javascript:alert(1)">',
     "form posting to javascript": '<form action="javascript:alert(1)"><button>Send</button></form>',
     "button with formaction": "<button formaction=javascript:alert(1)>Send</button>",
-    "math with maction link": '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">m</maction></math>',
+    "math with maction link": (
+        '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">m</maction></math>'
+    ),
     "style tag with javascript url": "<style>body { background: url(javascript:alert(1)) }</style>",
     "style attribute with expression": '<p style="width: expression(alert(1))">styled</p>',
     "meta refresh to javascript": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',

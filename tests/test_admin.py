@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article
-from articles.counting.recording import article_record_view
 
 ADD_URL = reverse("admin:articles_article_add")
 

@@ -52,9 +52,9 @@ class PageAudit(HTMLParser):
                 self.problems.append(f"style on <{tag}>")
             if name in URL_ATTRIBUTES and url_scheme(value or "") not in SAFE_SCHEMES:
                 self.problems.append(f"{name}={value!r} on <{tag}>")
-            if tag == "meta" and name == "content" and attrs.get("property", "").endswith(("image", "url")):
-                if url_scheme(value or "") not in SAFE_SCHEMES:
-                    self.problems.append(f"meta {attrs.get('property')}={value!r}")
+            meta_url = tag == "meta" and name == "content" and attrs.get("property", "").endswith(("image", "url"))
+            if meta_url and url_scheme(value or "") not in SAFE_SCHEMES:
+                self.problems.append(f"meta {attrs.get('property')}={value!r}")
 
     def handle_data(self, data) -> None:
         if self.in_script is not None:

@@ -251,7 +251,9 @@ def test_sanitizer_keeps_footnote_ids_only():
 
 
 def test_sanitizer_keeps_known_classes_only():
-    output = sanitize_html('<div class="footnote"><code class="language-py">x</code><a class="btn" href="/">y</a></div>')
+    output = sanitize_html(
+        '<div class="footnote"><code class="language-py">x</code><a class="btn" href="/">y</a></div>'
+    )
     assert '<div class="footnote"><code class="language-py">x</code>' in output
     assert "btn" not in output
 

@@ -1,6 +1,7 @@
 """import_articles and export_articles: the file format, idempotency, all-or-nothing runs and the round trip."""
 
 import io
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -443,7 +444,7 @@ def alias_bomb(levels: int) -> bytes:
     """Front matter of a few hundred bytes whose last alias, used as a field name, stands for 9**levels items."""
     anchors = "abcdefghi"[:levels]
     lines = [f"{anchors[0]}: &{anchors[0]} [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]" for previous, name in zip(anchors, anchors[1:])]
+    lines += [f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]" for previous, name in itertools.pairwise(anchors)]
     return GOOD_FRONT.encode() + "\n".join([*lines, f"? *{anchors[-1]}\n: value", "---", ""]).encode()
 
 

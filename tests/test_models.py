@@ -7,8 +7,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article, Author, Section
 from articles.counting.recording import article_record_view
+from articles.models import Article, Author, Section
 from tests.test_admin import ADD_URL, article_form
 
 

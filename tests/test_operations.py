@@ -234,8 +234,8 @@ def test_a_500_is_logged_with_its_traceback_and_time_to_gunicorns_stderr(tmp_pat
         process.wait(30)
     log = stderr.read_text()
     assert status == 500, log
-    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ERROR \[django\.request\] \d+ Internal Server Error: /fail/$",
-                     log, re.MULTILINE), log
+    logged_error = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ERROR \[django\.request\] \d+ Internal Server Error: /fail/$"
+    assert re.search(logged_error, log, re.MULTILINE), log
     assert "Traceback (most recent call last)" in log
     assert "RuntimeError: the log test's own failure" in log
 

@@ -62,8 +62,7 @@ def test_an_image_over_the_default_40_megapixels_is_refused_though_the_file_is_s
     assert upload.size < 100_000
     response = post_cover(admin_client, make_article.author(), upload)
     assert cover_errors(response) == [
-        "The image is 8000 × 6000 pixels (48 Mpx); the largest accepted is 40 Mpx. "
-        "Make it smaller and upload it again."
+        "The image is 8000 × 6000 pixels (48 Mpx); the largest accepted is 40 Mpx. Make it smaller and upload it again."
     ]
 
 
@@ -204,11 +203,14 @@ def test_a_file_another_row_still_uses_is_kept_until_the_last_one_lets_go(
 def test_a_replacement_rolled_back_removes_nothing(admin_client, make_article, django_capture_on_commit_callbacks):
     article = article_with_cover(admin_client, make_article)
     old = article.cover.name
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            article.cover = png(name="new.png")
-            article.save()
-            raise RuntimeError("the transaction fails")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article.cover = png(name="new.png")
+        article.save()
+        raise RuntimeError("the transaction fails")
     assert callbacks == []
     assert default_storage.exists(old)
     article.refresh_from_db()

@@ -12,14 +12,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from ..circuit_breaker import CircuitBreaker
 from ..conf import conf
-from ..models import Article, ArticleDailyViews, ViewCountFlush
+from ..models import Article, ArticleDailyViews, ViewCountFlush, column_of
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,9 @@ class DatabaseViewCounter(ViewCounter):
         if connection.vendor == "postgresql":
             # One statement: one round trip, atomic by itself. Inside a caller's transaction it gets a savepoint:
             # a failed write must not abort the transaction the rest of the request runs in.
-            with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
-                with connection.cursor() as cursor:
-                    cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
+            savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+            with savepoint, connection.cursor() as cursor:
+                cursor.execute(statements.record_one, [article_id, language, day, 1, 1, article_id])
             return
         # SQLite: BEGIN IMMEDIATE (see the project's settings) takes the write lock up front, so concurrent workers
         # queue for it (up to the timeout) instead of failing with "database is locked".
@@ -78,11 +78,10 @@ class Statements:
 
     def __init__(self, using: str) -> None:
         quote = connections[using].ops.quote_name
-        daily, daily_field = quote(ArticleDailyViews._meta.db_table), ArticleDailyViews._meta.get_field
-        article, article_field = quote(Article._meta.db_table), Article._meta.get_field
-        key = ", ".join(quote(daily_field(name).column) for name in ("article", "language", "day"))
-        views = quote(daily_field("views").column)
-        total, pk = quote(article_field("view_count").column), quote(Article._meta.pk.column)
+        daily, article = quote(ArticleDailyViews._meta.db_table), quote(Article._meta.db_table)
+        key = ", ".join(quote(column_of(ArticleDailyViews, name)) for name in ("article", "language", "day"))
+        views = quote(column_of(ArticleDailyViews, "views"))
+        total, pk = quote(column_of(Article, "view_count")), quote(column_of(Article, Article._meta.pk.name))
         self.upsert_daily = (
             f"INSERT INTO {daily} ({key}, {views}) VALUES (%s, %s, %s, %s) "
             f"ON CONFLICT ({key}) DO UPDATE SET {views} = {daily}.{views} + excluded.{views}"
@@ -104,12 +103,12 @@ def apply_views(views: Mapping[ViewKey, int], *, using: str) -> int:
     totals, each sorted) so that concurrent writers never deadlock. Returns how many views were applied.
     """
     article_ids = sorted({article_id for article_id, _language, _day in views})
-    existing = set()
+    existing: set[int] = set()
     for start in range(0, len(article_ids), 500):
         chunk = article_ids[start:start + 500]
         existing.update(Article.objects.using(using).filter(pk__in=chunk).values_list("pk", flat=True))
     rows = sorted((key, count) for key, count in views.items() if key[0] in existing and count > 0)
-    totals = Counter()
+    totals: Counter[int] = Counter()
     for (article_id, _language, _day), count in rows:
         totals[article_id] += count
     statements = Statements.get(using)
@@ -220,7 +219,8 @@ class RedisViewCounter(ViewCounter):
         if ViewCountFlush.objects.using(using).filter(pk=flush_id).exists():
             self.client.delete(key)
             return 0
-        views = parse_views(self.client.hgetall(key).items())
+        # A client made with decode_responses=True reads str, which redis-py's types cannot tell from bytes.
+        views = parse_views(cast("dict[str, str]", self.client.hgetall(key)).items())
         try:
             with transaction.atomic(using=using):
                 # Written first: a second flush applying the same key at the same time waits here, then fails.

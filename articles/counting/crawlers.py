@@ -25,7 +25,8 @@ class CrawlerPatterns:
         # The joined crawler list needs more than RE2's default 8 MiB for its automaton; short of memory, RE2 falls
         # back to a slower (still linear) matcher.
         options.max_mem = 64 << 20
-        linear, backtracking = [], []
+        linear: list[str] = []
+        backtracking: list[str] = []
         for pattern in crawlers:
             (linear if compiles_with_re2(pattern, options) else backtracking).append(pattern)
         self.exclusions = re2.compile("|".join(exclusions), options=options)

@@ -11,7 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from ..caching import generation_key
 from ..conf import conf
-from ..models import Article, ArticleDailyViews
+from ..models import Article, ArticleDailyViews, column_of
 from ..selectors import public_articles
 
 
@@ -94,8 +94,8 @@ def current_view_count(article_id: int) -> int:
     older than the request.
     """
     table = connection.ops.quote_name(Article._meta.db_table)
-    column = connection.ops.quote_name(Article._meta.get_field("view_count").column)
-    key = connection.ops.quote_name(Article._meta.pk.column)
+    column = connection.ops.quote_name(column_of(Article, "view_count"))
+    key = connection.ops.quote_name(column_of(Article, Article._meta.pk.name))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [article_id])
         row = cursor.fetchone()

@@ -216,7 +216,7 @@ def _split_part(part: list[tuple[int, str]]) -> Iterator[_Paragraph]:
     if not (is_table or _LIST_ITEM.match(part[0][1])):
         yield _Paragraph(part[0][0], "\n".join(content for _, content in part))
         return
-    start, lines = part[0][0], []
+    start, lines = part[0][0], list[str]()
     for number, content in part:
         if lines and (is_table or _LIST_ITEM.match(content)):
             yield _Paragraph(start, "\n".join(lines), is_table)

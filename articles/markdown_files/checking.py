@@ -11,15 +11,15 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
 from django.core.files import File
+from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
 from ..markdown import MarkdownRejected, render_markdown
 from ..markdown.messages import rejection_message
-from ..models import Article, Author, Section
+from ..models import Article, Author, Section, concrete_field
 from ..uploads import validate_image_upload
 from .reading import (
     ImportProblem,
@@ -84,9 +84,9 @@ def as_text(value: Any, node: yaml.Node) -> str:
 
 def model_field(model: type[models.Model], name: str, language: str) -> models.Field:
     try:
-        return model._meta.get_field(build_localized_fieldname(name, language))
+        return concrete_field(model, build_localized_fieldname(name, language))
     except FieldDoesNotExist:
-        return model._meta.get_field(name)
+        return concrete_field(model, name)
 
 
 def validated(model: type[models.Model], name: str, language: str, value: Any) -> Any:
@@ -185,7 +185,7 @@ def clean_image_path(value, node, source) -> Path:
     return image
 
 
-FIELDS = {
+FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
     ARTICLE: {
         "title": text_of(Article, "title"),
         "slug": text_of(Article, "slug"),
@@ -203,9 +203,11 @@ FIELDS = {
         "cover_caption": text_of(Article, "cover_caption"),
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
-    SECTION: {"name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position")},
+    SECTION: {
+        "name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position"),
+    },
 }
-MODELS = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
+MODELS: dict[str, type[Article | Author | Section]] = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
 
 
 def clean_fields(source: SourceFile, values: dict[str, tuple[Any, yaml.Node]]) -> list[ImportProblem]:
@@ -227,9 +229,10 @@ def clean_fields(source: SourceFile, values: dict[str, tuple[Any, yaml.Node]]) -
         if value is None or (isinstance(value, str) and not value.strip()):
             values.pop(name, None)
             problems.append(source.problem(name, "is required"))
-    source.language = clean("lang", clean_language) if "lang" in values else None
-    if source.language is None:  # the checks below depend on the language
+    language = clean("lang", clean_language) if "lang" in values else None
+    if language is None:  # the checks below depend on the language
         return problems
+    source.language = language
     source.key = clean("key", key_of(MODELS[source.kind])) if "key" in values else ""
     for name in list(values):
         if name in FIELDS[source.kind]:
@@ -267,7 +270,7 @@ def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> So
     values, lines = parse_front_matter(path, yaml_text)
     source = SourceFile(path, ARTICLE, "", "", {}, lines, body, body_line, folder)
     problems = clean_fields(source, values)
-    if source.language is not None:
+    if source.language:  # left empty when the file gives no valid one
         problems += check_authors(source)
         if source.kind == SECTION and body:
             problems.append(ImportProblem(path, body_line, "body", "a section file has no body"))
@@ -313,14 +316,15 @@ class ImportPlan:
         slug = source.fields.get("slug")
         slug_language = "" if source.kind == AUTHOR else source.language
         owner = self.slugs.get((source.kind, slug_language, slug)) if slug else None
-        if owner and owner[0] != source.key:
+        if slug and owner and owner[0] != source.key:
             problems.append(source.problem(
                 "slug", f"{quoted(slug)} is already the slug of {quoted(owner[0])} in {owner[1].path}"
             ))
         for name in SHARED_FIELDS[source.kind]:
             earlier = self.shared.get((source.kind, source.key, name))
             if name in source.fields and earlier and earlier[0] != source.fields[name]:
-                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {shortened(str(earlier[0]))}"))
+                given = shortened(str(earlier[0]))
+                problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {given}"))
         if problems:
             return problems
         self.files[source.path] = (source.kind, bool(slug), source.key, source.language)
@@ -352,7 +356,7 @@ class ImportPlan:
         The files with problems are left out of the run.
         """
         problems = []
-        claims = {}
+        claims: dict[tuple[str, str], dict[str, tuple[str, ImportProblem]]] = {}
         for (kind, language, slug), claim in self.slugs.items():
             claims.setdefault((kind, language), {})[slug] = claim
         for (kind, language), slugs in claims.items():

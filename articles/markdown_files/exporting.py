@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.db import models
 from django.utils import timezone
 
 from ..conf import conf
-from ..models import Article, Author, Section
+from ..models import Article, Author, Section, TranslatedModel
 from ..slugs import file_stem
+
 
 @dataclass
 class ExportReport:
@@ -32,7 +32,7 @@ class ExportReport:
         ]
 
 
-def export_key(instance: models.Model, prefix: str) -> str:
+def export_key(instance: Article | Author | Section, prefix: str) -> str:
     """The object's key; one without gets ``<prefix>-<pk>`` (unique among keys in use), stored on it as well.
 
     Storing it is what lets the exported files be edited and imported again: they find this object by its key
@@ -69,7 +69,7 @@ def stored_file_copy(field_file, directory: Path, stem: str, report: ExportRepor
     return name
 
 
-def languages_with(instance: models.Model, fields: Sequence[str], languages: Sequence[str]) -> list[str]:
+def languages_with(instance: TranslatedModel, fields: Sequence[str], languages: Sequence[str]) -> list[str]:
     return [code for code in languages if any(instance.translated(name, code) for name in fields)]
 
 
@@ -118,10 +118,10 @@ def article_front_matter(article: Article, key: str, language: str, author_keys:
         names = [author.translated("name", language) or "" for author in authors]
         keys = [author_keys[author.pk] for author in authors]
         front["author"], front["author_key"] = (names[0], keys[0]) if len(authors) == 1 else (names, keys)
-    if article.section_id:
-        if name := article.section.translated("name", language):
+    if (section := article.section) is not None:
+        if name := section.translated("name", language):
             front["section"] = name
-        front["section_key"] = section_keys[article.section_id]
+        front["section_key"] = section_keys[section.pk]
     if article.published_at:
         front["published_at"] = timezone.localtime(article.published_at)
     front["status"] = article.status

@@ -74,14 +74,15 @@ def refuse_references(path: Path, text: str) -> None:
     """
     for event in yaml.parse(text, Loader=YamlLoader):
         if isinstance(event, yaml.AliasEvent):
-            message = f"aliases (*{shortened(event.anchor)}) are not allowed; write the value out"
-        elif getattr(event, "anchor", None) is not None:
+            message = f"aliases (*{shortened(event.anchor or '')}) are not allowed; write the value out"
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
             message = f"anchors (&{shortened(event.anchor)}) are not allowed; write the value out"
-        elif getattr(event, "tag", None) is not None:
+        elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and event.tag is not None:
             message = f"tags ({shortened(event.tag)}) are not allowed; quote a value to make it text"
         else:
             continue
-        raise SourceError([ImportProblem(path, event.start_mark.line + 2, "front matter", message)])
+        line = event.start_mark.line + 2 if event.start_mark else None
+        raise SourceError([ImportProblem(path, line, "front matter", message)])
 
 
 def parse_front_matter(path: Path, text: str) -> tuple[dict[str, tuple[Any, yaml.Node]], dict[str, int]]:

@@ -53,7 +53,7 @@ def file_digest(opened) -> str:
 
 def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, run: ImportRun) -> bool:
     """Store ``source`` in ``field_file`` unless it holds the same bytes already; return whether it changed."""
-    if field_file:
+    if field_file.name:
         try:
             if field_file.storage.size(field_file.name) == source.stat().st_size:
                 with field_file.storage.open(field_file.name, "rb") as stored, source.open("rb") as new:
@@ -64,7 +64,8 @@ def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, 
     if not run.dry_run:
         with source.open("rb") as new:
             field_file.save(source.name, File(new), save=False)
-        run.stored_files.append((field_file.storage, field_file.name))
+        if field_file.name:  # the name the storage saved it under
+            run.stored_files.append((field_file.storage, field_file.name))
     return True
 
 
@@ -87,7 +88,7 @@ def find_or_create(model, cache: dict, *, key: str | None, name: str, language: 
         instance = in_place_of
     if instance is None:
         if not name.strip():
-            message = f"no {model._meta.model_name} has the key {quoted(key)}"
+            message = f"no {model._meta.model_name} has the key {quoted(key or '')}"
             raise SourceError([source.problem(field_name, message)])
         instance = model(key=key)
     before = None if instance._state.adding else model_state(instance)
@@ -127,8 +128,12 @@ def profile_import(instance: Author | Section, source: SourceFile, run: ImportRu
     for name, value in shared.items():
         if value is not None and value != "":
             setattr(instance, name, value)
-    changed = "photo" in source.fields and stored_file_update(instance.photo, source.fields["photo"], run)
-    (run.authors if isinstance(instance, Author) else run.sections)[source.key] = instance
+    if isinstance(instance, Author):
+        changed = "photo" in source.fields and stored_file_update(instance.photo, source.fields["photo"], run)
+        run.authors[source.key] = instance
+    else:
+        changed = False  # a section has no files
+        run.sections[source.key] = instance
     if not (creating or changed or model_state(instance) != before):
         return UNCHANGED
     instance.save()

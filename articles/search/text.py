@@ -149,7 +149,8 @@ def plain_text(rendered: str) -> str:
 
 def highlight(text: str, query: SearchQuery) -> SafeString:
     """``text``, escaped, with the words that match ``query`` in ``<mark>``."""
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for match in WORD.finditer(text or ""):
         if query.matches(match.group().casefold()):
             parts.append(escape(text[position:match.start()]))

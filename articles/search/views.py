@@ -52,11 +52,11 @@ class SearchForm(forms.Form):
         self.fields["q"].widget.attrs["maxlength"] = MAX_QUERY_LENGTH
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
+        super().clean()
+        since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
-        return cleaned
+        return self.cleaned_data
 
     def value(self, name: str):
         """A field's cleaned value, or None when it was left empty or is invalid."""

@@ -45,7 +45,7 @@ class Block:
     @property
     def shape(self) -> tuple:
         """What must stay the same in a translation: the kind, level, marker type and a table row's cells."""
-        marker = ""
+        marker: str | int = ""
         if self.kind == "list-item":
             marker = "ordered" if self.prefix.strip()[:1].isdigit() else "bullet"
         elif self.kind == "table-row":
@@ -76,7 +76,7 @@ def starts_block(line: str) -> bool:
     """Whether ``line`` begins a block of its own, which ends the paragraph or list item above it."""
     return bool(
         FENCE.match(line) or ATX_HEADING.match(line) or RULE.match(line) or QUOTE.match(line)
-        or LIST_ITEM.match(line) and line[LIST_ITEM.match(line).end():].strip()
+        or ((item := LIST_ITEM.match(line)) is not None and line[item.end():].strip())
     )
 
 
@@ -100,7 +100,9 @@ def read_block(lines: list[str], index: int, *, previous: Block | None) -> tuple
     """The block that starts at ``lines[index]``, and the index of the line after it."""
     line = lines[index]
     # Indented text after a list item belongs to the item (a second paragraph); elsewhere it is code.
-    in_list = previous is not None and (previous.kind == "list-item" or previous.kind == "paragraph" and previous.level)
+    in_list = previous is not None and (
+        previous.kind == "list-item" or (previous.kind == "paragraph" and previous.level)
+    )
     if fence := FENCE.match(line):
         end = index + 1
         closing = re.compile(rf"^ {{0,3}}{re.escape(fence.group(2)[0])}{{{len(fence.group(2))},}}[ \t]*$")
@@ -116,8 +118,8 @@ def read_block(lines: list[str], index: int, *, previous: Block | None) -> tuple
         return Block("code", prefix="\n".join(lines[index:end])), end
     if heading := ATX_HEADING.match(line):
         text = (heading.group(3) or "").strip()
-        closing = line[heading.end(3):].rstrip() if text else ""
-        return Block("heading", text, prefix=f"{heading.group(1)}{heading.group(2)} ", suffix=closing,
+        hashes = line[heading.end(3):].rstrip() if text else ""
+        return Block("heading", text, prefix=f"{heading.group(1)}{heading.group(2)} ", suffix=hashes,
                      level=len(heading.group(2))), index + 1
     if RULE.match(line):
         return Block("rule", prefix=line.rstrip()), index + 1
@@ -164,6 +166,7 @@ def read_block(lines: list[str], index: int, *, previous: Block | None) -> tuple
 def table_row(line: str) -> Block:
     """A table row: its cells are the text, its outer pipes and spacing the prefix and suffix."""
     row = TABLE_ROW.fullmatch(line.rstrip())
+    assert row is not None, "every part of TABLE_ROW is optional, so any one line matches"
     return Block("table-row", row["text"], prefix=row["opening"], suffix=row["closing"])
 
 

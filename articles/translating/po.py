@@ -49,6 +49,11 @@ class Segment:
     block_number: int | None = None  # index into the body's blocks
 
 
+def body_segments(segments: list[Segment]) -> dict[int, Segment]:
+    """The segments of the body, by the number of their block."""
+    return {segment.block_number: segment for segment in segments if segment.block_number is not None}
+
+
 def source_segments(article: Article, language: str) -> tuple[list[Segment], list[Block]]:
     """The segments of ``article``'s text in ``language`` that have text, and the blocks of its body."""
     segments = [
@@ -117,12 +122,12 @@ def prefilled_translations(
         # The translation follows the blocks of the source it was made from: match those to today's blocks.
         matcher = SequenceMatcher(a=made_from["body"], b=current["body"], autojunk=False)
         for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-            if tag == "equal" or tag == "replace" and old_end - old_start == new_end - new_start:
+            if tag == "equal" or (tag == "replace" and old_end - old_start == new_end - new_start):
                 pairs += [(old, new, tag != "equal") for old, new in
-                          zip(range(old_start, old_end), range(new_start, new_end))]
+                          zip(range(old_start, old_end), range(new_start, new_end), strict=True)]
     elif [block.shape for block in target_blocks] == [block.shape for block in source_blocks]:
         pairs = [(number, number, outdated) for number in range(len(source_blocks))]
-    contexts = {segment.block_number: segment.context for segment in segments if segment.block is not None}
+    contexts = {number: segment.context for number, segment in body_segments(segments).items()}
     for old, new, fuzzy in pairs:
         if new in contexts and target_blocks[old].kind == source_blocks[new].kind and target_blocks[old].has_text:
             found[contexts[new]] = (target_blocks[old].text, fuzzy)

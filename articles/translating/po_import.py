@@ -20,8 +20,17 @@ from ..markdown import normalise_line_endings
 from ..models import Article
 from ..revisions import Cause, revision_made
 from .blocks import Block, body_blocks, body_rebuild, table_cells
-from .po import HEADER_ID, HEADER_KEY, HEADER_SOURCE_FINGERPRINT, HEADER_SOURCE_LANGUAGE, Segment, source_segments
+from .po import (
+    HEADER_ID,
+    HEADER_KEY,
+    HEADER_SOURCE_FINGERPRINT,
+    HEADER_SOURCE_LANGUAGE,
+    Segment,
+    body_segments,
+    source_segments,
+)
 from .status import FIELD_SEGMENTS, record_translation, text_fingerprint
+
 
 class TranslationFileError(Exception):
     """A file that cannot be imported; ``problems`` says what is wrong, one line each, naming the entry."""
@@ -60,15 +69,15 @@ def read_translation_file(path: Path) -> polib.POFile:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise TranslationFileError(path, [_("The file is not UTF-8 text.")])
+        raise TranslationFileError(path, [_("The file is not UTF-8 text.")]) from None
     except OSError as error:
-        raise TranslationFileError(path, [str(error)])
+        raise TranslationFileError(path, [str(error)]) from error
     if problems := po_syntax_problems(text):
         raise TranslationFileError(path, problems)
     try:
         return polib.pofile(text, wrapwidth=0)
     except OSError as error:  # polib's word for a syntax error, with the line
-        raise TranslationFileError(path, [str(error)])
+        raise TranslationFileError(path, [str(error)]) from error
 
 
 def article_of(path: Path, catalog: polib.POFile) -> tuple[Article, str, str]:
@@ -93,16 +102,16 @@ def article_of(path: Path, catalog: polib.POFile) -> tuple[Article, str, str]:
         problems.append(_("No article has the key or id this file names (%(header)s).") % {
             "header": f"{HEADER_KEY}: {key}" if key else f"{HEADER_ID}: {pk}",
         })
-    if problems:
+    if problems or article is None:
         raise TranslationFileError(path, problems)
     return article, source, target
 
 
 def segment_problems(segment: Segment, text: str) -> list[str]:
     """What is wrong with ``text`` as the translation of ``segment``, taken alone."""
-    if segment.field != "lead" and (segment.block is None or segment.block.kind in ("heading", "table-row")):
-        if "\n" in text:
-            return [_("must be one line.")]
+    one_line = segment.field != "lead" and (segment.block is None or segment.block.kind in ("heading", "table-row"))
+    if one_line and "\n" in text:
+        return [_("must be one line.")]
     if segment.block is not None and segment.block.kind == "table-row":
         expected, found = table_cells(segment.text), table_cells(text)
         if expected != found:
@@ -157,14 +166,14 @@ def structure_problems(
     segments: list[Segment], blocks: list[Block], texts: dict[str, str], places: dict[str, str],
 ) -> list[str]:
     """The entries whose translation would change the body's Markdown structure (split a block, start a list…)."""
-    body = [segment for segment in segments if segment.block is not None]
-    translated = {segment.block_number: texts[segment.context] for segment in body}
+    body = body_segments(segments)
+    translated = {number: texts[segment.context] for number, segment in body.items()}
     expected = [block.shape for block in blocks]
     if [block.shape for block in body_blocks(body_rebuild(blocks, translated))] == expected:
         return []
     problems = []
-    for segment in body:
-        alone = body_rebuild(blocks, {segment.block_number: texts[segment.context]})
+    for number, segment in body.items():
+        alone = body_rebuild(blocks, {number: texts[segment.context]})
         if [block.shape for block in body_blocks(alone)] != expected:
             problems.append(_(
                 "%(where)s: the translation changes the Markdown structure of the body (a blank line, or a line "
@@ -195,11 +204,11 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
     if problems := structure_problems(segments, blocks, texts, places):
         raise TranslationFileError(path, problems)
 
-    body_segments = {segment.block_number: segment for segment in segments if segment.block is not None}
+    body = body_segments(segments)
     for name in FIELD_SEGMENTS:
         setattr(article, build_localized_fieldname(name, target), texts.get(name, ""))
     setattr(article, build_localized_fieldname("body", target), body_rebuild(
-        blocks, {number: texts[segment.context] for number, segment in body_segments.items()}
+        blocks, {number: texts[segment.context] for number, segment in body.items()}
     ))
     try:
         article.clean_fields(exclude=[
@@ -210,7 +219,7 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
     except ValidationError as error:
         raise TranslationFileError(path, [
             f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
-        ])
+        ]) from error
     if source == article.source_language:
         # The source this translation was made from, as the file shows it (older than today's when forced).
         made_from = {entry.msgctxt: entry.msgid.strip() for entry in catalog if not entry.obsolete}
@@ -218,7 +227,7 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
             article, target, source_fingerprint=fingerprint,
             fields={name: made_from.get(name, "") for name in FIELD_SEGMENTS},
             blocks=[
-                replace(block, text=made_from[body_segments[number].context]) if number in body_segments else block
+                replace(block, text=made_from[body[number].context]) if number in body else block
                 for number, block in enumerate(blocks)
             ],
         )

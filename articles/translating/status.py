@@ -17,6 +17,7 @@ so that an export can tell which segments of an outdated translation still match
 """
 
 import hashlib
+from typing import Protocol
 
 from django.db import models
 from django.db.models.fields.json import KT
@@ -141,7 +142,13 @@ def translation_statuses(article) -> dict[str, TranslationStatus]:
     return {code: translation_status(article, code) for code in conf.ARTICLES_LANGUAGES}
 
 
-def translation_outdated_in(queryset: models.QuerySet, language: str) -> models.QuerySet:
+class ArticlesQuery(Protocol):
+    """What this module needs of ``ArticleQuerySet``, which it cannot import (models.py imports this module)."""
+
+    def available_in(self, language: str) -> models.QuerySet: ...
+
+
+def translation_outdated_in(queryset: ArticlesQuery, language: str) -> models.QuerySet:
     """The articles of ``queryset`` whose ``language`` version is outdated: ``translation_status``'s rule in SQL."""
     return (
         queryset.available_in(language)

@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
-from articles.translating.po import articles_export_po
 from articles.models import Article
+from articles.translating.po import articles_export_po
 
 
 def language_argument(value: str) -> str:
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         source = language_argument(source) if source else None
         if source == target:
             raise CommandError("The source and the target language are the same.")
-        articles = Article.objects.order_by("pk")
+        articles: Iterable[Article] = Article.objects.order_by("pk")
         if article:
             articles = [self.find(name) for name in article]
         written = articles_export_po(

@@ -46,4 +46,5 @@ class Command(BaseCommand):
                 raise RuntimeError(f"Unknown permissions {sorted(missing)}: run migrate first.")
             group.permissions.set(permissions)
             if options["verbosity"]:
-                self.stdout.write(f"{'Created' if created else 'Updated'} group {name!r} ({len(codenames)} permissions).")
+                verb = "Created" if created else "Updated"
+                self.stdout.write(f"{verb} group {name!r} ({len(codenames)} permissions).")

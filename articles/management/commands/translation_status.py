@@ -30,10 +30,10 @@ class Command(BaseCommand):
         rows = []
         for article in Article.objects.order_by("pk").iterator():
             statuses = translation_statuses(article)
-            if status and status not in (statuses[code] for code in languages):
+            if status and status not in [statuses[code] for code in languages]:
                 continue
             rows.append([article.key or str(article.pk), *(statuses[code].value for code in languages)])
         header = ["article", *languages]
         widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
