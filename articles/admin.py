@@ -52,7 +52,7 @@ def translated_search_fields(*field_names: str) -> list[str]:
 def language_names() -> list[tuple[str, str]]:
     """The app's languages with the names the site gives them."""
     names = dict(settings.LANGUAGES)
-    return [(code, names.get(code, code)) for code in conf.ARTICLES_LANGUAGES]
+    return [(code, str(names.get(code, code))) for code in conf.ARTICLES_LANGUAGES]
 
 
 class TranslatorLimitsMixin:

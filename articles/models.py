@@ -81,6 +81,10 @@ class TranslatedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.keep_former_slugs()
+
     def get_absolute_url(self, language: str | None = None) -> str:
         """This object's page in ``language`` (default: the active one)."""
         raise NotImplementedError
@@ -91,10 +95,6 @@ class TranslatedModel(models.Model):
         instance.remember_rendered_markdown()
         instance.remember_slugs()
         return instance
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self.keep_former_slugs()
 
     def remember_slugs(self) -> None:
         """Note each language's stored slug, so that a save can tell which of them it changes."""

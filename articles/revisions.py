@@ -59,4 +59,4 @@ def revision_made(*, cause: Cause, user=None, detail: str = "") -> Iterator[None
 def revision_cause(comment: str) -> tuple[str, str]:
     """A revision's comment as its cause, in words, and its detail."""
     value, _space, detail = comment.partition(" ")
-    return (Cause(value).label if value in Cause.values else value), detail
+    return (str(Cause(value).label) if value in Cause.values else value), detail

@@ -46,7 +46,7 @@ def find_by_slug(*, queryset: QuerySet[Translated], slug: str, language: str) ->
     matches = list(queryset.filter(pk__in=former.values("object_id")).annotate(
         former_in_language=Exists(former.filter(language=language, object_id=OuterRef("pk")))
     ))
-    return next((obj for obj in matches if obj.former_in_language), matches[0] if matches else None)
+    return next((obj for obj in matches if getattr(obj, "former_in_language", False)), matches[0] if matches else None)
 
 
 def published_article(*, slug: str, language: str, generation: int | None = None) -> Article | None:

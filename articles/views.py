@@ -278,7 +278,7 @@ def news_article_data(
     request: HttpRequest, article: Article, language: str, *, canonical_url: str, cover_url: str
 ) -> dict:
     """schema.org NewsArticle for search engines (rendered as JSON-LD by the ``json_ld`` filter)."""
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": canonical_url,

@@ -30,9 +30,9 @@ from articles.counting import readers
 from articles.counting.backends import RedisViewCounter, view_counter
 from articles.counting.crawlers import crawler_patterns
 from articles.counting.readers import SeenArticles, count_article_view, is_crawler
+from articles.counting.recording import article_record_view
 from articles.counting.selectors import daily_views, most_read, most_read_cache_key
 from articles.models import Article, ArticleDailyViews, ViewCountFlush
-from articles.counting.recording import article_record_view
 from articles.views import ArticleListView
 
 from .clock import FakeClock
@@ -109,7 +109,9 @@ EMBEDS = {
         "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site",
     },
     "fetch() from another site": {"sec-fetch-dest": "empty", "sec-fetch-mode": "cors", "sec-fetch-site": "cross-site"},
-    "<iframe> on this site": {"sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin"},
+    "<iframe> on this site": {
+        "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin",
+    },
 }
 # Readers opening the page.
 NAVIGATIONS = {

@@ -153,7 +153,7 @@ def test_language_switcher_links_to_the_same_article_in_each_available_language(
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
 def test_language_switcher_names_each_language_in_that_language(client, make_article, language):
     html = client.get(make_article().get_absolute_url(language)).content.decode()
-    switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.DOTALL).group()
     names = re.findall(r'lang="(\w+)"[^>]*>([^<]+)<', switcher)
     assert names == [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]
 
@@ -328,7 +328,7 @@ def test_not_found_page_helps_the_reader_onward_in_the_language_of_the_address(
     own = make_article(languages=(language,), **{f"title_{language}": 'Story "one"'})
     other = make_article(languages=[code for code in ("en", "ru", "kk") if code != language])
     html = client.get(f"/{language}/no-such-page/").content.decode()
-    assert f'<form class="search-form" role="search"' in html and f'action="/{language}/search/"' in html
+    assert '<form class="search-form" role="search"' in html and f'action="/{language}/search/"' in html
     assert f'<label for="not-found-search">{search_label}</label>' in html
     assert f'<a href="/{language}/">' in html
     assert f'<h2 id="latest-heading">{latest}</h2>' in html
