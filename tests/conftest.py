@@ -9,6 +9,8 @@ from django.utils import timezone, translation
 
 from articles.models import Article, Author, Byline, Section
 
+from .support import FakeClock
+
 _numbers = itertools.count(1)
 
 
@@ -17,6 +19,12 @@ def site_default_language():
     """Start every test in the site's default language: a request leaves its own language active in the thread."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock that moves only when the test moves it, for code that takes one."""
+    return FakeClock()
 
 
 @pytest.fixture

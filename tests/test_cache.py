@@ -10,7 +10,6 @@ from django.core.cache.backends.redis import RedisCache
 from articles.circuit_breaker import CircuitBreaker
 from newsroom.cache import ResilientRedisCache
 
-from .clock import FakeClock
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
@@ -19,11 +18,6 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]  # nothing listens there once the probe is closed
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from articles.models import Article, ArticleDailyViews, ViewCountFlush
 from articles.counting.recording import article_record_view
 from articles.views import ArticleListView
 
-from .clock import FakeClock
+from .support import FakeClock
 
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -557,11 +557,6 @@ def shared_redis():
     server = RedisServer()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 def redis_counter_for(settings, url: str, clock: FakeClock) -> RedisViewCounter:
