@@ -7,9 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article
-from articles.counting.recording import article_record_view
+
+from .support import record
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -288,3 +290,26 @@ def test_markdown_preview_is_for_staff_only(client, db):
 def test_article_form_loads_the_preview_script(admin_client, make_article):
     html = admin_client.get(change_url(make_article())).content.decode()
     assert "articles/admin/markdown_preview.js" in html
+
+
+def test_the_admin_form_shows_views_per_language_and_day(admin_client, make_article):
+    article = make_article()
+    record(article, "kk", 3)
+    record(article, "en", 2)
+    record(article, "ru", 4, days_ago=1)
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'class="daily-views"' in html
+    table = html.split('class="daily-views"')[1].split("</table>")[0]
+    today, yesterday = table.split("<tbody>")[1].split("</tr>")[:2]
+    assert [cell.split("<")[0] for cell in today.split("<td>")[1:]] == ["2", "0", "3", "5"]  # EN RU KK, total
+    assert [cell.split("<")[0] for cell in yesterday.split("<td>")[1:]] == ["0", "4", "0", "4"]
+
+
+def test_the_admin_list_sorts_by_views(admin_client, make_article):
+    few, many = make_article(), make_article()
+    Article.objects.filter(pk=many.pk).update(view_count=50)
+    Article.objects.filter(pk=few.pk).update(view_count=5)
+    changelist = reverse("admin:articles_article_changelist")
+    column = admin_client.get(changelist).context["cl"].list_display.index("view_count")
+    response = admin_client.get(changelist, {"o": f"-{column}"})
+    assert list(response.context["cl"].queryset)[:2] == [many, few]

@@ -6,7 +6,6 @@ import pytest
 
 from articles.circuit_breaker import CircuitBreaker
 
-
 logger = logging.getLogger("tests.breaker")
 
 
