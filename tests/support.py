@@ -1,5 +1,5 @@
-"""Plain helpers the tests share: browsers and bots, reading an article as a reader, a fake clock, a redis-server
-of the test's own. Fixtures live in ``conftest.py``."""
+"""Plain helpers the tests share: browsers and bots, the admin's article form, reading and counting an article as a
+reader, a read-only database, a redis-server of the test's own, a fake clock. Fixtures live in ``conftest.py``."""
 
 import logging
 import os
@@ -17,13 +17,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.counting.recording import article_record_view
-from articles.models import ArticleDailyViews
+from articles.models import Article, ArticleDailyViews
 
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
-
-
 BROWSERS = {
     "Chrome on Windows": BROWSER,
     "Firefox on Linux": "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
@@ -50,8 +48,6 @@ BROWSERS = {
         "FBSV/17.5;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5]"
     ),
 }
-
-
 # The User-Agents these crawlers and link-preview bots really send.
 BOTS = {
     "Googlebot": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
@@ -85,6 +81,34 @@ BOTS = {
         "Safari/537.36"
     ),
 }
+
+
+# The admin's article pages, and what its form posts.
+ADD_URL = reverse("admin:articles_article_add")
+PREVIEW_URL = reverse("admin:articles_article_preview_markdown")
+
+
+def change_url(article: Article) -> str:
+    """The admin's change page of ``article``."""
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_form(author, **fields) -> dict:
+    """The POST an editor's browser sends from the article form (management form of the byline inline included)."""
+    data = {
+        "title_en": "Budget approved", "title_ru": "", "title_kk": "",
+        "slug_en": "", "slug_ru": "", "slug_kk": "",
+        "lead_en": "", "lead_ru": "", "lead_kk": "",
+        "body_en": "The parliament approved the budget.", "body_ru": "", "body_kk": "",
+        "cover_alt_en": "", "cover_alt_ru": "", "cover_alt_kk": "",
+        "cover_caption_en": "", "cover_caption_ru": "", "cover_caption_kk": "",
+        "section": "", "status": "draft", "published_at_0": "", "published_at_1": "", "key": "",
+        "bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1", "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": str(author.pk), "bylines-0-position": "0",
+    }
+    data.update(fields)
+    return data
 
 
 def read(client, article, language="en", **headers):

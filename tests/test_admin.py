@@ -11,31 +11,7 @@ from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article
 
-from .support import record
-
-ADD_URL = reverse("admin:articles_article_add")
-
-
-def change_url(article: Article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def article_form(author, **fields) -> dict:
-    """The POST an editor's browser sends from the article form (management form of the byline inline included)."""
-    data = {
-        "title_en": "Budget approved", "title_ru": "", "title_kk": "",
-        "slug_en": "", "slug_ru": "", "slug_kk": "",
-        "lead_en": "", "lead_ru": "", "lead_kk": "",
-        "body_en": "The parliament approved the budget.", "body_ru": "", "body_kk": "",
-        "cover_alt_en": "", "cover_alt_ru": "", "cover_alt_kk": "",
-        "cover_caption_en": "", "cover_caption_ru": "", "cover_caption_kk": "",
-        "section": "", "status": "draft", "published_at_0": "", "published_at_1": "", "key": "",
-        "bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "1", "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-author": str(author.pk), "bylines-0-position": "0",
-    }
-    data.update(fields)
-    return data
+from .support import ADD_URL, PREVIEW_URL, article_form, change_url, record
 
 
 @pytest.fixture
@@ -256,9 +232,6 @@ def test_setup_roles_is_idempotent(roles):
     after = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert before == after
     assert "publish_article" in after["Editors"] and "publish_article" not in after["Authors"]
-
-
-PREVIEW_URL = reverse("admin:articles_article_preview_markdown")
 
 
 def test_markdown_preview_renders_with_the_pages_renderer(admin_client):

@@ -10,7 +10,7 @@ from django.core.cache.backends.redis import RedisCache
 from articles.circuit_breaker import CircuitBreaker
 from newsroom.cache import ResilientRedisCache
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+from .support import BROWSER
 
 
 def closed_port() -> int:

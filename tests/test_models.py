@@ -7,9 +7,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article, Author, Section
 from articles.counting.recording import article_record_view
-from tests.test_admin import ADD_URL, article_form
+from articles.models import Article, Author, Section
+from tests.support import ADD_URL, article_form
 
 
 def test_published_excludes_drafts(make_article):
