@@ -96,43 +96,6 @@ def test_editor_saves_an_article_with_an_auto_slug(client, editor, make_article)
     assert article.byline() == [author]
 
 
-def edit_form(article: Article, **fields) -> dict:
-    """The POST of ``article``'s change form, with its one byline kept."""
-    byline = article.bylines.get()
-    return article_form(byline.author, **{
-        "bylines-INITIAL_FORMS": "1", "bylines-0-id": str(byline.pk), "bylines-0-article": str(article.pk), **fields,
-    })
-
-
-def test_editor_withdrawing_in_the_form_keeps_the_publication_time(client, editor, make_article):
-    published = make_article(languages=("en",))
-    first_published_at = published.published_at
-    client.force_login(editor)
-    local = timezone.localtime(first_published_at)
-    response = client.post(change_url(published), edit_form(
-        published, status="draft", published_at_0=local.strftime("%Y-%m-%d"), published_at_1=local.strftime("%H:%M:%S"),
-    ))
-    assert response.status_code == 302
-    published.refresh_from_db()
-    assert published.status == Article.Status.DRAFT
-    assert published.published_at == first_published_at.replace(microsecond=0)
-    assert not Article.objects.published().exists()
-
-
-def test_editor_publishing_a_draft_in_the_form_with_a_future_time_schedules_it(client, editor, make_article):
-    draft = make_article(status=Article.Status.DRAFT, published_at=None, languages=("en",))
-    client.force_login(editor)
-    tomorrow = timezone.localtime() + timedelta(days=1)
-    response = client.post(change_url(draft), edit_form(
-        draft, status="published", published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="10:00:00",
-    ))
-    assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.status == Article.Status.PUBLISHED
-    assert timezone.localtime(draft.published_at).date() == tomorrow.date()
-    assert not Article.objects.published().exists()
-
-
 def test_author_cannot_publish_even_with_a_crafted_post(client, author_user, make_article):
     client.force_login(author_user)
     author = make_article.author()
@@ -187,16 +150,6 @@ def test_author_cannot_change_a_published_article(client, author_user, make_arti
     published.refresh_from_db()
     assert published.title_en != "Vandalised"
     assert client.get(change_url(published)).status_code == 200  # still readable
-
-
-def test_editor_publishes_and_withdraws_with_actions(client, editor, make_article):
-    drafts = [make_article(status=Article.Status.DRAFT, published_at=None) for _ in range(2)]
-    client.force_login(editor)
-    changelist = reverse("admin:articles_article_changelist")
-    client.post(changelist, {"action": "publish", "_selected_action": [d.pk for d in drafts]})
-    assert Article.objects.published().count() == 2
-    client.post(changelist, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
-    assert list(Article.objects.published()) == [drafts[1]]
 
 
 def test_view_count_is_read_only_and_survives_a_form_save(admin_client, make_article):
