@@ -153,6 +153,27 @@ def test_the_flush_command_has_nothing_to_do_for_the_database_counter(make_artic
     assert views_of(article) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_views_counted_from_several_threads_are_all_kept(make_article):
+    article = make_article()
+    per_thread, threads = 25, 4
+
+    def read():
+        try:
+            for _ in range(per_thread):
+                article_record_view(article_id=article.pk, language="ru")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=read) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    article.refresh_from_db()
+    assert article.view_count == per_thread * threads
+
+
 @needs_redis_server
 def test_with_redis_stopped_pages_are_served_and_views_go_to_the_database(make_article, settings, clock, redis_sends):
     server = RedisServer()

@@ -1,9 +1,7 @@
 from datetime import UTC, datetime, timedelta
-from threading import Thread
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -161,27 +159,6 @@ def test_an_editors_save_does_not_overwrite_views_counted_meanwhile(make_article
     article.refresh_from_db()
     assert article.title_en == "Corrected headline"
     assert article.view_count == 3
-
-
-@pytest.mark.django_db(transaction=True)
-def test_views_counted_from_several_threads_are_all_kept(make_article):
-    article = make_article()
-    per_thread, threads = 25, 4
-
-    def read():
-        try:
-            for _ in range(per_thread):
-                article_record_view(article_id=article.pk, language="ru")
-        finally:
-            connection.close()
-
-    workers = [Thread(target=read) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    article.refresh_from_db()
-    assert article.view_count == per_thread * threads
 
 
 @pytest.mark.parametrize("letter", list("ӘәҒғҚқҢңӨөҰұҮүҺһІі"))
