@@ -1,8 +1,12 @@
-"""Plain helpers the tests share: browsers and bots, the admin's article form, reading and counting an article as a
-reader, a read-only database, a redis-server of the test's own, a fake clock. Fixtures live in ``conftest.py``."""
+"""Plain helpers the tests share (fixtures live in ``conftest.py``): browsers and bots, the admin's article form,
+reading and counting an article as a reader, a read-only database, a redis-server of the test's own, how a browser
+reads a URL's scheme, writing and importing Markdown article files, an English body with every kind of block, and
+a fake clock."""
 
+import io
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -10,8 +14,11 @@ import subprocess
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -227,6 +234,82 @@ class RedisServer:
 needs_redis_server = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="redis-server is not on PATH (apt-get install redis-server)"
 )
+
+
+# A browser trims C0 controls and spaces around a URL and drops tabs and newlines inside it; dropping every
+# control character inside is stricter.
+URL_PADDING = "".join(map(chr, range(0x21)))
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """Return a URL's scheme as a browser would read it, or None for a relative URL.
+
+    HTMLParser has already unescaped the attribute value, once, as a browser does: unescaping it again would
+    flag ``&amp;#106;avascript:``, which a browser reads as a harmless relative URL.
+    """
+    cleaned = CONTROL.sub("", url.strip(URL_PADDING)).lower()
+    match = SCHEME.match(cleaned)
+    return match.group(1) if match else None
+
+
+def write_source(directory: Path, name: str, front: dict, body: str = "A paragraph.") -> Path:
+    """Write a Markdown file with ``front`` matter and ``body`` to ``directory/name``."""
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_article(directory: Path, key: str = "story", language: str = "en", body: str = "A paragraph.",
+                  **fields) -> Path:
+    """Write the article file ``<key>.<language>.md`` (front matter: key, lang, title and ``fields``)."""
+    front = {"key": key, "lang": language, "title": f"{key} in {language}", **fields}
+    return write_source(directory, f"{key}.{language}.md", front, body)
+
+
+def import_articles(*paths, **options) -> str:
+    """Run ``import_articles`` on ``paths`` and return what it printed."""
+    output = io.StringIO()
+    call_command("import_articles", *map(str, paths), stdout=output, **options)
+    return output.getvalue()
+
+
+def failed_import(*paths, **options) -> str:
+    """Run ``import_articles`` on ``paths``, which must fail, and return its error."""
+    with pytest.raises(CommandError) as raised:
+        import_articles(*paths, **options)
+    return str(raised.value)
+
+
+# An English body with one block of every kind.
+BODY_EN = """Forty electric buses went into service on **Monday**.
+
+## Which routes
+
+- Route 12
+- Route 37
+  1. on weekdays
+  2. at weekends
+
+> The fare will not go up.
+> — the transport department
+
+| Route | Buses |
+|-------|------:|
+| 12 | 10 |
+
+```
+timetable.pdf
+```
+
+### Timetables
+
+See the [city website](https://example.kz/transport)."""
 
 
 class FakeClock:

@@ -15,7 +15,7 @@ from articles.feeds import xml_text
 from articles.models import Article, Author, Byline, Section
 
 from .hostile_inputs import HOSTILE_INPUTS
-from .test_markdown import url_scheme
+from .support import url_scheme
 
 EMBEDDING = {"iframe", "object", "embed", "svg", "math", "form", "base", "frame", "frameset", "applet", "portal"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "xlink:href"}
