@@ -48,11 +48,12 @@ test: setup
 
 messages: export DJANGO_DEBUG = 1
 # Two sets of catalogs: the app's own strings in articles/locale (shipped in its wheel; makemessages runs inside the
-# app, without the host's settings, so nothing but the app is read), and the host project's in locale/ (its pages,
+# app, without the host's settings, so nothing but the app is read; -P: the app's selectors.py must not shadow the
+# standard library's), and the host project's in locale/ (its pages,
 # and its translations of Django's admin strings, which LOCALE_PATHS puts above every app's).
 messages: setup
-	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
-	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -P -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' --ignore 'build' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py makemessages --domain djangojs --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' \
 		--ignore 'node_modules' --ignore 'staticfiles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py compilemessages --ignore '.venv*'
@@ -67,13 +68,16 @@ check-messages: setup
 # counting every view, with each counter, next to a bare Django page (bench/run.py; wrk when installed,
 # BENCH_DATABASE_URL=postgres://… for PostgreSQL); what a User-Agent can make an article page cost, normal against
 # unique long ones (bench/user_agents.py); search page p50/p95 at 100,000 articles on PostgreSQL
-# (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable).
+# (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable);
+# every page's cost at 1,000 and at 100,000 articles, cold (bench/scale.py: BENCH_ARTICLES, BENCH_DATABASE_URL; the
+# archives are built once and reused).
 bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}
 	$(PY) -m bench.run
 	$(PY) -m bench.user_agents
 	$(PY) -m bench.search
+	$(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -1,8 +1,36 @@
-from django.contrib.sitemaps import Sitemap
+"""Sitemaps: an index at ``/sitemap.xml`` naming one file per language and month of articles, one of sections and
+one of authors; and a Google News sitemap of the last 48 hours.
 
-from .models import Article, Author, Section
+Each file stays far below Google's limits (50,000 addresses, 50 MB) and is read with a range over
+``published_at`` that an index serves, so none grows slower as the archive grows; the index itself costs one
+grouped query per language.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
+
+from .conf import conf
+from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Translation
+from .site_url import site_host, site_root, site_scheme
 from .selectors import authors_with_public_languages, public_languages, sections_with_public_languages
-from .site_url import site_host, site_scheme
+
+# The name of the view that serves one sitemap file (Django's), given a ``section`` as its file's name.
+SITEMAP_URL_NAME = "django.contrib.sitemaps.views.sitemap"
+# How many hours back the news sitemap reaches, and how many addresses it may hold (Google News' rules).
+NEWS_HOURS = 48
+NEWS_LIMIT = 1000
 
 
 class SiteSitemap(Sitemap):
@@ -18,21 +46,65 @@ class SiteSitemap(Sitemap):
         return site_host(super().get_domain(site))
 
 
+def article_columns() -> list[str]:
+    """What a sitemap reads of an article: its slugs, what ``available_languages()`` asks, and its times (and
+    ``body_html_version``, which loading an article reads)."""
+    translated = ["slug", *Article.AVAILABILITY_FIELDS]
+    return [
+        "pk", "published_at", "updated_at", "body_html_version",
+        *(build_localized_fieldname(name, code) for name in translated for code in conf.ARTICLES_LANGUAGES),
+    ]
+
+
+class InLanguage:
+    """A queryset of articles as the ``(article, language)`` pairs Django's i18n sitemaps page through, counted
+    and sliced by the database rather than read whole into a list."""
+
+    def __init__(self, articles: QuerySet, language: str) -> None:
+        self.articles = articles
+        self.language = language
+
+    def count(self) -> int:
+        return self.articles.count()
+
+    def __getitem__(self, index: slice) -> list[tuple[Article, str]]:
+        return [(article, self.language) for article in self.articles[index]]
+
+
+def month_after(month: datetime) -> datetime:
+    return month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
+
+
 class ArticleSitemap(SiteSitemap):
-    """Every published article, once per language it is available in, with its translations as alternates."""
+    """The published articles available in one language, published in one month (UTC), oldest first, each with
+    its translations as alternates."""
 
     x_default = True
     changefreq = "daily"
-    limit = 5000
 
-    def items(self):
-        return Article.objects.published().order_by("-published_at", "-pk")
+    def __init__(self, language: str, month: datetime) -> None:
+        self.language = language
+        self.month = month
+
+    def items(self) -> QuerySet:
+        return (
+            Article.objects.public(self.language)
+            .filter(published_at__gte=self.month, published_at__lt=month_after(self.month))
+            .order_by("published_at", "pk").only(*article_columns())
+        )
+
+    @property
+    def paginator(self) -> Paginator:
+        return Paginator(InLanguage(self.items(), self.language), self.limit)
 
     def get_languages_for_item(self, article: Article) -> list[str]:
         return article.available_languages()
 
-    def lastmod(self, article: Article):
+    def lastmod(self, article: Article) -> datetime:
         return article.updated_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class SectionSitemap(SiteSitemap):
@@ -59,4 +131,110 @@ class AuthorSitemap(SiteSitemap):
         return public_languages(author)
 
 
-sitemaps = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+class NewsSitemap(SiteSitemap):
+    """Google News: the articles published in the last 48 hours, once per language they are available in, newest
+    first, at most 1,000 addresses. Each item is one language's version of an article."""
+
+    i18n = False
+    alternates = False
+    limit = NEWS_LIMIT
+
+    def items(self) -> list[Translation]:
+        since = timezone.now() - timedelta(hours=NEWS_HOURS)
+        versions = [
+            article.in_language(code)
+            for code in conf.ARTICLES_LANGUAGES
+            for article in Article.objects.public(code).filter(published_at__gte=since)
+            .order_by("-published_at", "-pk").only(*article_columns())[:NEWS_LIMIT]
+        ]
+        versions.sort(key=lambda version: (version.instance.published_at, version.instance.pk), reverse=True)
+        return versions[:NEWS_LIMIT]
+
+    def location(self, version: Translation) -> str:
+        return version.instance.get_absolute_url(version.language)
+
+    def lastmod(self, version: Translation) -> datetime:
+        return version.instance.updated_at
+
+
+ARTICLE_FILE = re.compile(r"articles-(?P<language>.+)-(?P<year>\d{4})-(?P<month>\d{2})")
+
+
+def article_file_name(language: str, month: datetime) -> str:
+    return f"articles-{language}-{month:%Y-%m}"
+
+
+class SitemapFiles:
+    """The sitemap files by name, for Django's ``sitemap`` view: ``sections``, ``authors`` and
+    ``articles-<language>-<yyyy>-<mm>``. Naming a file asks the database nothing; an empty month is an empty file.
+    """
+
+    fixed = {"sections": SectionSitemap, "authors": AuthorSitemap}
+
+    def __contains__(self, name: str) -> bool:
+        try:
+            self[name]
+        except KeyError:
+            return False
+        return True
+
+    def __getitem__(self, name: str) -> Sitemap:
+        if name in self.fixed:
+            return self.fixed[name]()
+        match = ARTICLE_FILE.fullmatch(name)
+        if match is None or match["language"] not in conf.ARTICLES_LANGUAGES or not 1 <= int(match["month"]) <= 12:
+            raise KeyError(name)
+        month = datetime(int(match["year"]), int(match["month"]), 1, tzinfo=UTC)
+        earliest, after_latest = PUBLICATION_TIME_RANGE
+        if not earliest <= month < after_latest:
+            raise KeyError(name)
+        return ArticleSitemap(match["language"], month)
+
+
+@dataclass
+class ArticleFile:
+    language: str
+    month: datetime
+    count: int
+    lastmod: datetime
+
+
+def article_files() -> list[ArticleFile]:
+    """Every language and month that has public articles: how many and when the latest of them changed."""
+    files = []
+    for code in conf.ARTICLES_LANGUAGES:
+        months = (
+            Article.objects.public(code)
+            .annotate(month=TruncMonth("published_at", tzinfo=UTC)).order_by("-month").values("month")
+            .annotate(count=Count("pk"), lastmod=Max("updated_at"))
+        )
+        files += [ArticleFile(code, row["month"], row["count"], row["lastmod"]) for row in months]
+    return files
+
+
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
+    """``/sitemap.xml``: every sitemap file, with its pages past the first (``?p=2``…) and its last change.
+
+    Django's own ``index`` view would take the host from the request, port and all; addresses here come from
+    ``site_url.py``, and the articles' files are counted in one grouped query per language instead of one query
+    per file.
+    """
+    root = site_root(request)
+    entries = [
+        SitemapIndexItem(root + reverse(SITEMAP_URL_NAME, kwargs={"section": name}))
+        for name in SitemapFiles.fixed
+    ]
+    for file in article_files():
+        location = root + reverse(SITEMAP_URL_NAME, kwargs={"section": article_file_name(file.language, file.month)})
+        pages = -(-file.count // ArticleSitemap.limit)
+        entries += [
+            SitemapIndexItem(location if page == 1 else f"{location}?p={page}", file.lastmod)
+            for page in range(1, pages + 1)
+        ]
+    response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+sitemap_files = SitemapFiles()
+news_sitemaps = {"news": NewsSitemap}

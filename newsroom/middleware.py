@@ -55,6 +55,7 @@ class DatabaseOutageMiddleware:
     """
 
     RETRY_AFTER_SECONDS = 30
+    KEPT_PARAMETERS = frozenset({"page"})
     REFRESH_SECONDS = 60
     LOG_EVERY_SECONDS = 60
     _logged_at: float | None = None
@@ -101,6 +102,8 @@ class DatabaseOutageMiddleware:
     def _keeps_copy(self, request: HttpRequest, response: HttpResponse) -> bool:
         return (
             self._is_public(request)
+            # Only the addresses the site links to: a copy per made-up query string would let anyone fill the cache.
+            and set(request.GET) <= self.KEPT_PARAMETERS
             and response.status_code == 200
             and not response.streaming
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

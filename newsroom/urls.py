@@ -5,11 +5,18 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.sitemaps import sitemaps
+from articles.robots import robots_txt
+from articles.sitemaps import news_sitemaps, sitemap_files, sitemap_index
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap_index"),
+    path(
+        "sitemap-news.xml", sitemap, {"sitemaps": news_sitemaps, "template_name": "articles/sitemap_news.xml"},
+        name="news_sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemap_files}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 # Every public page carries its language in the URL: /en/…, /ru/…, /kk/…. A request for "/" (or any path
 # without a prefix) is redirected by LocaleMiddleware to the reader's language: cookie, Accept-Language, default.

@@ -1,4 +1,5 @@
-"""Checks of the interface catalogs in ``articles/locale/`` and ``locale/``, run by ``tests/test_catalogs.py`` and ``make check-messages``.
+"""Checks of the interface catalogs in ``articles/locale/`` and ``locale/``, run by ``tests/test_catalogs.py`` and
+``make check-messages``.
 
 A catalog fails when it has untranslated or fuzzy entries, when ``msgfmt --check`` rejects it, when a translation's
 placeholders differ from its msgid's (in every plural form), when its plural forms are wrong for the language,
@@ -44,7 +45,7 @@ DOMAINS = ("django", "djangojs")
 CATALOG_SETS = ((APP_LOCALE_DIR, "django"), (LOCALE_DIR, "django"), (LOCALE_DIR, "djangojs"))
 # As the Makefile's messages target runs makemessages, per domain.
 MAKEMESSAGES_IGNORE = {
-    "django": [".venv*", "tests", "bench"],
+    "django": [".venv*", "tests", "bench", "build"],
     "djangojs": [".venv*", "tests", "bench", "node_modules", "staticfiles", "*/vendor/*"],
 }
 MAKEMESSAGES_EXTENSIONS = (".py", ".html", ".txt", ".js")
@@ -208,6 +209,7 @@ def copy_ignored(directory: str, names: list[str]) -> set[str]:
         if path.is_dir():
             if path == APP_DIR or name.startswith(".") or name in {
                 "tests", "bench", "locale", "__pycache__", "staticfiles", "media", "node_modules", "vendor",
+                "build", "dist",
             } or name.startswith(".venv") or name.endswith(".egg-info"):
                 ignored.add(name)
         elif path.suffix not in MAKEMESSAGES_EXTENSIONS:

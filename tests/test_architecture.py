@@ -45,6 +45,7 @@ LAYERS = {
     "articles.views": INTERFACE,
     "articles.feeds": INTERFACE,
     "articles.sitemaps": INTERFACE,
+    "articles.robots": INTERFACE,
     "articles.admin": INTERFACE,
     "articles.counting.views": INTERFACE,
     "articles.search.views": INTERFACE,

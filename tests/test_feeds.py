@@ -28,20 +28,6 @@ def test_feed_escapes_hostile_titles(client, make_article):
     assert ET.fromstring(body).find("channel/item/title").text == "<script>alert(1)</script>"
 
 
-def test_sitemap_lists_each_article_in_its_available_languages_with_alternates(client, make_article):
-    article = make_article(languages=("en", "ru"))
-    make_article(status=Article.Status.DRAFT)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    entries = {url.findtext(f"{namespace}loc"): url for url in root.findall(f"{namespace}url")}
-    article_urls = sorted(loc for loc in entries if "/articles/" in loc)
-    assert article_urls == sorted([
-        f"http://testserver/en/articles/{article.slug_en}/", f"http://testserver/ru/articles/{article.slug_ru}/",
-    ])
-    alternates = {link.get("hreflang") for link in entries[article_urls[0]].findall(XHTML)}
-    assert alternates == {"en", "ru", "x-default"}
-
-
 def test_feed_links_start_with_the_configured_site_url(client, make_article, settings):
     settings.ARTICLES_SITE_URL = "https://news.example.kz"
     article = make_article()

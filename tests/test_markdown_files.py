@@ -231,6 +231,17 @@ def test_a_cover_is_stored_and_reimporting_the_same_image_changes_nothing(tmp_pa
     assert "Articles in ru: 0 created, 0 updated, 1 unchanged" in output
 
 
+def test_an_image_over_the_upload_limits_is_refused_as_the_admin_refuses_it(tmp_path, settings):
+    settings.ARTICLES_MAX_IMAGE_PIXELS = 10  # the 4 × 3 test image has 12
+    (tmp_path / "cover.png").write_bytes(png_bytes())
+    write_article(tmp_path, cover="cover.png")
+
+    error = failed_import(tmp_path)
+
+    assert "story.en.md:5: cover: 'cover.png': The image is 4 × 3 pixels" in error
+    assert not Article.objects.exists()
+
+
 @pytest.mark.parametrize("field", ["cover", "photo"])
 @pytest.mark.parametrize("way_out", ["absolute", "dot-dot", "symlink", "missing"])
 def test_an_image_outside_the_imported_folder_is_refused_like_a_missing_one(tmp_path, field, way_out):

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -198,3 +199,21 @@ def test_an_authors_save_renders_only_the_biographies_that_changed(make_article)
     author.save()
     stored = Author.objects.get(pk=author.pk)
     assert stored.bio_html_en == "<p>stored</p>" and "<em>мәтін</em>" in stored.bio_html_kk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_languages_public_articles_are_listed_newest_first_from_that_languages_index(make_article, language):
+    other = "ru" if language != "ru" else "en"
+    published = {"status": Article.Status.PUBLISHED, "published_at": timezone.now() - timedelta(hours=1)}
+    # Many public articles in another language only, a few in this one: a table the planner reads by index.
+    Article.objects.bulk_create(
+        Article(**published, **{f"title_{other}": f"Only {number}", f"body_{other}": "Text."}) for number in range(2000)
+    )
+    for _ in range(3):
+        make_article(languages=(language,))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    articles = Article.objects.published().available_in(language).order_by("-published_at", "-pk")
+    assert f"articles_public_{language}_idx" in articles[:20].explain()
+    assert f"articles_public_{language}_idx" in articles.values("pk").explain()

@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.utils import ConnectionHandler
+from django.test import RequestFactory
 
 from newsroom.middleware import DatabaseOutageMiddleware
 from newsroom.settings import database_from_url
@@ -52,8 +53,10 @@ class SilentDatabaseServer:
 
 
 def unseen(path: str) -> str:
-    """``path`` with a query string of its own: no copy kept by an earlier test or run (Redis) can answer it."""
-    return f"{path}?run={uuid.uuid4().hex}"
+    """``path``, with any copy an earlier test or run (Redis) kept of it removed."""
+    request = RequestFactory().get(path)
+    cache.delete_many([DatabaseOutageMiddleware._key(request, kind) for kind in ("copy", "fresh")])
+    return path
 
 
 def swap_database(url: str):
@@ -138,6 +141,17 @@ def test_a_public_page_seen_before_the_outage_is_served_from_its_last_good_copy(
     assert during.status_code == 200
     assert article.title_kk in during.text
     assert never_seen.status_code == 503
+
+
+def test_made_up_query_strings_leave_no_copy_behind(client, make_article):
+    article = make_article()
+    made_up = unseen(article.get_absolute_url("en") + "?utm=anything")
+    paged = unseen("/en/?page=1")
+
+    assert client.get(made_up).status_code == 200 and client.get(paged).status_code == 200
+
+    assert cache.get(DatabaseOutageMiddleware._key(RequestFactory().get(made_up), "copy")) is None
+    assert cache.get(DatabaseOutageMiddleware._key(RequestFactory().get(paged), "copy")) is not None
 
 
 def test_the_last_good_copy_carries_its_own_csp_nonce(client, make_article, settings, fresh_outage_log):

@@ -1,32 +1,139 @@
 import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
+from articles import sitemaps
 from articles.models import Article, Section
 
 NAMESPACE = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}link"
 
 
-def sitemap_entries(client, **headers) -> dict[str, ET.Element]:
+def fetch(client, location: str, **headers):
+    """GET an absolute sitemap address from the test client, by its path and query."""
+    parts = urlsplit(location)
+    response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+    assert response.status_code == 200, location
+    return response
+
+
+def index_entries(client, **headers) -> list[ET.Element]:
     response = client.get("/sitemap.xml", headers=headers)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {url.findtext(f"{NAMESPACE}loc"): url for url in root.findall(f"{NAMESPACE}url")}
+    return ET.fromstring(response.content).findall(f"{NAMESPACE}sitemap")
+
+
+def sitemap_urls(client, **headers) -> list[ET.Element]:
+    """Every ``<url>`` of every file the index names, in order, duplicates kept."""
+    urls = []
+    for entry in index_entries(client, **headers):
+        root = ET.fromstring(fetch(client, entry.findtext(f"{NAMESPACE}loc"), **headers).content)
+        urls += root.findall(f"{NAMESPACE}url")
+    return urls
+
+
+def sitemap_entries(client, **headers) -> dict[str, ET.Element]:
+    return {url.findtext(f"{NAMESPACE}loc"): url for url in sitemap_urls(client, **headers)}
+
+
+def article_locations(client) -> Counter:
+    return Counter(loc for url in sitemap_urls(client) if "/articles/" in (loc := url.findtext(f"{NAMESPACE}loc")))
 
 
 def test_sitemap_addresses_start_with_the_configured_site_url(client, make_article, section, settings):
     settings.ARTICLES_SITE_URL = "https://news.example.kz"
     make_article(section=section)
+    files = [entry.findtext(f"{NAMESPACE}loc") for entry in index_entries(client, host="testserver:8443")]
     entries = sitemap_entries(client, host="testserver:8443")
-    links = [*entries, *(link.get("href") for entry in entries.values() for link in entry.findall(XHTML))]
-    assert links and all(link.startswith("https://news.example.kz/") for link in links), links
+    links = [*files, *entries, *(link.get("href") for entry in entries.values() for link in entry.findall(XHTML))]
+    assert entries and all(link.startswith("https://news.example.kz/") for link in links), links
 
 
 def test_without_a_site_url_the_sitemap_leaves_out_the_port_of_the_host_header(client, make_article):
     make_article()
+    files = [entry.findtext(f"{NAMESPACE}loc") for entry in index_entries(client, host="testserver:8443")]
     entries = sitemap_entries(client, host="testserver:8443")
-    assert entries and all(loc.startswith("http://testserver/") for loc in entries), list(entries)
+    assert entries and all(loc.startswith("http://testserver/") for loc in [*files, *entries]), [*files, *entries]
+
+
+def test_every_public_article_is_in_the_sitemaps_once_per_available_language(client, make_article):
+    now = timezone.now()
+    articles = [
+        make_article(published_at=now - timedelta(hours=1)),
+        make_article(languages=("kk",), published_at=now - timedelta(days=40)),
+        make_article(languages=("en", "ru"), published_at=now - timedelta(days=400)),
+        make_article(languages=("ru",), title_kk="Тек тақырып", published_at=now - timedelta(days=3000)),
+    ]
+    make_article(status=Article.Status.DRAFT)
+    make_article(published_at=now + timedelta(days=1))
+
+    expected = Counter(
+        f"http://testserver{article.get_absolute_url(code)}"
+        for article in articles for code in article.available_languages()
+    )
+    assert article_locations(client) == expected
+    assert sum(expected.values()) == 3 + 1 + 2 + 1
+
+
+def test_each_article_file_holds_one_language_and_one_month(client, make_article):
+    now = timezone.now()
+    make_article(published_at=now - timedelta(days=40))
+    make_article(published_at=now - timedelta(days=400))
+    names = [urlsplit(entry.findtext(f"{NAMESPACE}loc")).path for entry in index_entries(client)]
+    months = {f"{(now - timedelta(days=days)).astimezone(timezone.UTC):%Y-%m}" for days in (40, 400)}
+    assert sorted(name for name in names if name.startswith("/sitemap-articles-")) == sorted(
+        f"/sitemap-articles-{code}-{month}.xml" for code in ("en", "ru", "kk") for month in months
+    )
+    assert {"/sitemap-sections.xml", "/sitemap-authors.xml"} <= set(names)
+
+
+def test_a_file_past_the_address_limit_is_listed_in_pages_that_together_hold_every_article(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    articles = [make_article(languages=("en",)) for _ in range(5)]
+    locations = [entry.findtext(f"{NAMESPACE}loc") for entry in index_entries(client)]
+    english = [location for location in locations if "/sitemap-articles-en-" in location]
+    assert [location.partition("?")[2] for location in english] == ["", "p=2", "p=3"]
+    assert article_locations(client) == Counter(f"http://testserver{article.get_absolute_url('en')}"
+                                                for article in articles)
+
+
+def test_an_article_lastmod_is_its_last_change_and_the_index_gives_each_file_its_latest(client, make_article):
+    older = make_article(languages=("en",))
+    newer = make_article(languages=("en",))
+    Article.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    older.refresh_from_db()
+    entries = sitemap_entries(client)
+    assert entries[f"http://testserver{older.get_absolute_url('en')}"].findtext(f"{NAMESPACE}lastmod") == (
+        f"{timezone.localtime(older.updated_at):%Y-%m-%d}"
+    )
+    [english] = [
+        entry for entry in index_entries(client) if "/sitemap-articles-en-" in entry.findtext(f"{NAMESPACE}loc")
+    ]
+    assert english.findtext(f"{NAMESPACE}lastmod") == timezone.localtime(newer.updated_at).isoformat()
+
+
+@pytest.mark.parametrize("name", ["articles-de-2026-01", "articles-en-2026-13", "articles-en-0001-01", "articles", "x"])
+def test_a_sitemap_file_that_cannot_exist_is_not_found(client, name):
+    assert client.get(f"/sitemap-{name}.xml").status_code == 404
+
+
+def test_the_index_costs_one_query_per_language_and_a_file_two_queries_however_many_articles(
+    client, make_article, django_assert_num_queries
+):
+    for days in range(0, 400, 40):
+        make_article(published_at=timezone.now() - timedelta(days=days, hours=1))
+    with django_assert_num_queries(3):
+        client.get("/sitemap.xml")
+    path = urlsplit(index_entries(client)[-1].findtext(f"{NAMESPACE}loc")).path
+    with django_assert_num_queries(2):  # the page's count and its rows
+        client.get(path)
 
 
 def test_a_section_and_an_author_with_only_drafts_are_not_in_the_sitemap(client, make_article):
@@ -52,3 +159,66 @@ def test_sections_and_authors_are_in_the_sitemap_only_in_languages_they_have_pub
     alternates = {link.get("hreflang") for link in entries[f"http://testserver{section.get_absolute_url(language)}"]
                   .findall(XHTML)}
     assert alternates == {language}
+
+
+def test_sitemap_lists_each_article_in_its_available_languages_with_alternates(client, make_article):
+    article = make_article(languages=("en", "ru"))
+    make_article(status=Article.Status.DRAFT)
+    entries = sitemap_entries(client)
+    article_urls = sorted(loc for loc in entries if "/articles/" in loc)
+    assert article_urls == sorted([
+        f"http://testserver/en/articles/{article.slug_en}/", f"http://testserver/ru/articles/{article.slug_ru}/",
+    ])
+    alternates = {link.get("hreflang") for link in entries[article_urls[0]].findall(XHTML)}
+    assert alternates == {"en", "ru", "x-default"}
+
+
+def news_entries(client) -> list[ET.Element]:
+    response = client.get("/sitemap-news.xml")
+    assert response.status_code == 200
+    return ET.fromstring(response.content).findall(f"{NAMESPACE}url")
+
+
+def test_the_news_sitemap_holds_the_last_48_hours_once_per_language_with_news_tags(client, make_article, settings):
+    settings.ARTICLES_SITE_NAME = "Qala News"
+    now = timezone.now()
+    recent = make_article(languages=("en", "kk"), published_at=now - timedelta(hours=47))
+    make_article(published_at=now - timedelta(hours=49))
+    make_article(status=Article.Status.DRAFT, published_at=now - timedelta(hours=1))
+    make_article(published_at=now + timedelta(hours=1))
+
+    entries = news_entries(client)
+
+    assert [url.findtext(f"{NAMESPACE}loc") for url in entries] == [
+        f"http://testserver{recent.get_absolute_url(code)}" for code in ("en", "kk")
+    ]
+    for url, code in zip(entries, ("en", "kk"), strict=True):
+        news = url.find(f"{NEWS}news")
+        assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Qala News"
+        assert news.findtext(f"{NEWS}publication/{NEWS}language") == code
+        assert news.findtext(f"{NEWS}title") == recent.translated("title", code)
+        published = timezone.datetime.fromisoformat(news.findtext(f"{NEWS}publication_date"))
+        assert published == recent.published_at
+
+
+def test_the_news_sitemap_holds_at_most_its_limit_newest_first(client, make_article, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 3)
+    now = timezone.now()
+    articles = [make_article(languages=("ru",), published_at=now - timedelta(hours=hours)) for hours in range(1, 6)]
+    assert [url.findtext(f"{NAMESPACE}loc") for url in news_entries(client)] == [
+        f"http://testserver{article.get_absolute_url('ru')}" for article in articles[:3]
+    ]
+
+
+def test_robots_txt_names_the_sitemap_index_and_the_news_sitemap_at_the_site_url(client, settings):
+    settings.ARTICLES_SITE_URL = "https://news.example.kz"
+    response = client.get("/robots.txt", headers={"host": "testserver:8443"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().splitlines() == [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        "Sitemap: https://news.example.kz/sitemap.xml",
+        "Sitemap: https://news.example.kz/sitemap-news.xml",
+    ]

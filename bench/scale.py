@@ -1,0 +1,314 @@
+"""``make bench`` (scale): what each page costs with a small archive and with a large one, and the ratio.
+
+Builds two archives once and reuses them: ``BENCH_ARTICLES`` (100,000) articles in ``BENCH_DATABASE_URL`` and
+``BENCH_SMALL_ARTICLES`` (1,000) in ``BENCH_SMALL_DATABASE_URL`` (default: the large one's database name with
+``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``). Articles span three years, with
+~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), 2 % drafts and 1 % scheduled, and 30
+days of daily views in every language for a tenth of them.
+
+Each page is then requested through the whole middleware with Django's test client, DEBUG off, the cache cleared
+before every request (cold), five times; the median goes to the table, with the page's slowest query. The table
+goes to stdout and to ``bench/results/scale.md``. Each size is measured in a process of its own
+(``python -m bench.scale measure``), since each is a different database.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "scale.md"
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+KEY_PREFIX = "scale-"
+LANGUAGE_MIXES = [("en", "ru", "kk")] * 8 + [("en", "ru"), ("ru", "kk")]
+YEARS = 3
+SECTIONS, AUTHORS = 12, 300
+BATCH = 2000
+REPEATS = 5
+
+PARAGRAPHS = {
+    "en": [
+        "The council approved the plan on Tuesday after a debate that lasted most of the afternoon. Supporters "
+        "said it would cut travel times for thousands of residents; critics asked for *more detail* on the cost.",
+        "Farmers in the south expect a larger harvest this year thanks to drip irrigation. The regional office "
+        "says water use fell by a third, and more villages have asked to join the programme next spring.",
+        "The museum opens its new wing on Saturday with an exhibition of photographs from the 1960s. Entry is "
+        "free for the first week, and the curators will lead tours in three languages every afternoon.",
+    ],
+    "ru": [
+        "Совет одобрил план во вторник после дискуссии, занявшей большую часть дня. Сторонники говорят, что "
+        "он сократит время в пути для тысяч жителей; критики просят *подробнее* рассказать о стоимости.",
+        "Фермеры на юге ждут в этом году большего урожая благодаря капельному орошению. В области говорят, что "
+        "расход воды упал на треть, и ещё несколько сёл попросились в программу следующей весной.",
+        "Музей в субботу открывает новое крыло выставкой фотографий 1960-х годов. Первую неделю вход свободный, "
+        "а кураторы каждый день проводят экскурсии на трёх языках.",
+    ],
+    "kk": [
+        "Кеңес жоспарды сейсенбі күні ұзақ талқылаудан соң мақұлдады. Қолдаушылар ол мыңдаған тұрғынның жолға "
+        "кететін уақытын қысқартады дейді; сыншылар құны туралы *толығырақ* айтуды сұрайды.",
+        "Оңтүстіктегі фермерлер тамшылатып суару арқасында биыл мол өнім күтеді. Облыс суды пайдалану үштен "
+        "бірге азайғанын айтады, келесі көктемде бағдарламаға тағы бірнеше ауыл қосылғысы келеді.",
+        "Мұражай сенбіде жаңа қанатын 1960-жылдардағы фотосуреттер көрмесімен ашады. Алғашқы аптада кіру тегін, "
+        "кураторлар күн сайын үш тілде экскурсия жүргізеді.",
+    ],
+}
+TITLES = {"en": "Story number {n}", "ru": "Новость номер {n}", "kk": "Жаңалық нөмірі {n}"}
+SLUGS = {"en": "story-number-{n}", "ru": "novost-nomer-{n}", "kk": "zhanalyk-nomiri-{n}"}
+
+
+def body(language: str, number: int) -> str:
+    paragraphs = PARAGRAPHS[language]
+    return "\n\n".join(paragraphs[(number + offset) % len(paragraphs)] for offset in range(2))
+
+
+def generate(size: int) -> None:
+    """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.markdown import RENDERER_VERSION, render_markdown
+    from articles.models import Article, ArticleDailyViews, Author, Byline, Section
+    from articles.translation_status import record_translation_sources
+
+    if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
+        return
+    started = time.monotonic()
+    rendered = {
+        (code, variant): render_markdown(body(code, variant), code) for code in PARAGRAPHS for variant in range(3)
+    }
+    now = timezone.now()
+    today = timezone.localdate()
+    span = YEARS * 365 * 86400
+    with transaction.atomic():
+        Article.objects.filter(key__startswith=KEY_PREFIX).delete()
+        Section.objects.filter(key__startswith=KEY_PREFIX).delete()
+        Author.objects.filter(key__startswith=KEY_PREFIX).delete()
+        sections = Section.objects.bulk_create(
+            Section(key=f"{KEY_PREFIX}{n}", position=n, name_en=f"Section {n}", name_ru=f"Раздел {n}",
+                    name_kk=f"Бөлім {n}", slug_en=f"section-{n}", slug_ru=f"razdel-{n}", slug_kk=f"bolim-{n}")
+            for n in range(SECTIONS)
+        )
+        authors = Author.objects.bulk_create(
+            Author(key=f"{KEY_PREFIX}{n}", slug=f"{KEY_PREFIX}author-{n}", name_en=f"Reporter {n}",
+                   name_ru=f"Репортёр {n}", name_kk=f"Тілші {n}")
+            for n in range(AUTHORS)
+        )
+        read = []
+        for first in range(0, size, BATCH):
+            batch = []
+            for number in range(first, min(first + BATCH, size)):
+                # By tens, so that the tenth with daily views (below) has every mix of languages too.
+                languages = LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]
+                status = Article.Status.DRAFT if number % 50 == 7 else Article.Status.PUBLISHED
+                age = span * number / size if number % 100 != 3 else -86400 * (1 + number % 30)
+                article = Article(
+                    key=f"{KEY_PREFIX}{number}", section=sections[number % SECTIONS], status=status,
+                    published_at=now - timedelta(seconds=age), body_html_version=RENDERER_VERSION,
+                    view_count=(number * 7919) % 5000,
+                )
+                for code in languages:
+                    setattr(article, f"title_{code}", TITLES[code].format(n=number))
+                    setattr(article, f"slug_{code}", SLUGS[code].format(n=number))
+                    setattr(article, f"lead_{code}", PARAGRAPHS[code][number % 3].split(". ")[0] + ".")
+                    setattr(article, f"body_{code}", body(code, number % 3))
+                    setattr(article, f"body_html_{code}", rendered[code, number % 3])
+                record_translation_sources(article)
+                batch.append(article)
+            Article.objects.bulk_create(batch)
+            Byline.objects.bulk_create(
+                Byline(article=article, author=authors[(article.pk * 13 + position) % AUTHORS], position=position)
+                for article in batch for position in range(1 + article.pk % 2)
+            )
+            read += [
+                (article.pk, article.available_languages())
+                for article in batch if int(article.key.removeprefix(KEY_PREFIX)) % 10 == 0
+            ]
+        # Day by day, as the counter writes them: a day's rows lie together in the table.
+        for day in range(29, -1, -1):
+            ArticleDailyViews.objects.bulk_create(
+                (
+                    ArticleDailyViews(article_id=pk, language=code, day=today - timedelta(days=day),
+                                      views=(pk * 31 + day * 17) % 97 + 1)
+                    for pk, languages in read for code in languages
+                ),
+                batch_size=BATCH,
+            )
+        if not User.objects.filter(username="scale-bench").exists():
+            User.objects.create_superuser("scale-bench", password=None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    print(f"generated {size} articles in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def pages() -> dict[str, tuple[str, bool]]:
+    """What to measure: name → (path, as the admin)."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from articles.models import Article, Author, Section
+    from articles.sitemaps import article_file_name, article_files
+
+    articles = Article.objects.published().available_in("en").filter(key__startswith=KEY_PREFIX)
+    article = articles.filter(title_kk__isnull=False).order_by("-published_at").first()
+    section = Section.objects.get(key=f"{KEY_PREFIX}0")
+    last_page = -(-articles.filter(section=section).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
+    author = Author.objects.filter(key__startswith=KEY_PREFIX).annotate(n=Count("bylines")).order_by("-n").first()
+    newest = max((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
+    return {
+        "front page": ("/en/", False),
+        "article page": (article.get_absolute_url("en"), False),
+        "article page, slug of another language": (f"/en/articles/{article.slug_kk}/", False),
+        "section page": (section.get_absolute_url("en"), False),
+        "section page, last page": (f"{section.get_absolute_url('en')}?page={last_page}", False),
+        "author page": (author.get_absolute_url("en"), False),
+        "feed": ("/en/feed/", False),
+        "sitemap index": ("/sitemap.xml", False),
+        "sitemap, newest month (en)": (f"/sitemap-{article_file_name('en', newest.month)}.xml", False),
+        "sitemap, sections": ("/sitemap-sections.xml", False),
+        "sitemap, authors": ("/sitemap-authors.xml", False),
+        "news sitemap": ("/sitemap-news.xml", False),
+        "robots.txt": ("/robots.txt", False),
+        "admin changelist": ("/admin/articles/article/", True),
+        "admin search": ("/admin/articles/article/?q=number+4242", True),
+        "admin missing in kk": ("/admin/articles/article/?missing=kk", True),
+    }
+
+
+def measure_page(path: str, as_admin: bool) -> dict:
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    def request() -> tuple[float, CaptureQueriesContext]:
+        client = Client(headers={"user-agent": BROWSER, "accept-language": "en"})
+        if as_admin:
+            client.force_login(User.objects.get(username="scale-bench"))
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - started
+        if response.status_code not in (200, 301):
+            raise SystemExit(f"{path}: HTTP {response.status_code}")
+        return elapsed, queries
+
+    request()  # templates compiled, connections open
+    runs = [request() for _ in range(REPEATS)]
+    _elapsed, queries = runs[-1]
+    slowest = max(queries.captured_queries, key=lambda query: float(query["time"]), default=None)
+    return {
+        "ms": statistics.median(elapsed for elapsed, _queries in runs) * 1000,
+        "queries": len(queries.captured_queries),
+        "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+        "slowest_sql": slowest["sql"][:300] if slowest else "",
+    }
+
+
+def measure(size: int) -> None:
+    """In a process whose ``DATABASE_URL`` is this size's database: build it if needed, then measure each page."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    generate(size)
+    results = {name: measure_page(path, as_admin) for name, (path, as_admin) in pages().items()}
+    print(json.dumps(results))
+
+
+def database_urls(large: int, small: int) -> dict[int, str]:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        folder = RESULTS.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        return {size: f"sqlite:///{folder / f'scale-{size}.sqlite3'}" for size in (small, large)}
+    parts = urlsplit(url)
+    small_url = os.environ.get("BENCH_SMALL_DATABASE_URL") or urlunsplit(parts._replace(path=f"{parts.path}_small"))
+    return {small: small_url, large: url}
+
+
+def ensure_database(url: str) -> None:
+    """Create a PostgreSQL database named by ``url`` if there is none (SQLite makes its file itself)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run() -> str:
+    large = int(os.environ.get("BENCH_ARTICLES", "100000"))
+    small = int(os.environ.get("BENCH_SMALL_ARTICLES", "1000"))
+    results = {}
+    for size, url in database_urls(large, small).items():
+        ensure_database(url)
+        env = {
+            **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DJANGO_DEBUG")},
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT),
+        }
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.scale", "measure", str(size)], cwd=ROOT, env=env, check=True,
+            stdout=subprocess.PIPE, text=True,
+        ).stdout
+        results[size] = json.loads(output)
+    return report(results, small, large, database_urls(large, small)[large])
+
+
+def report(results: dict[int, dict], small: int, large: int, url: str) -> str:
+    database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    lines = [
+        f"# Scale bench, {datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        (
+            f"{small:,} against {large:,} articles; {database}; Django's test client through the whole middleware, "
+            f"DEBUG off, cache cleared before each request; median of {REPEATS}; {os.cpu_count()} CPUs, load "
+            f"average {os.getloadavg()[0]:.2f}."
+        ),
+        "",
+        f"| page | {small:,}: ms | queries | {large:,}: ms | queries | × | slowest query at {large:,}: ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, at_large in results[large].items():
+        at_small = results[small][name]
+        lines.append(
+            f"| {name} | {at_small['ms']:.1f} | {at_small['queries']} | {at_large['ms']:.1f} | "
+            f"{at_large['queries']} | {at_large['ms'] / at_small['ms']:.2f} | {at_large['slowest_ms']:.1f} |"
+        )
+    lines += ["", f"Slowest query of each page at {large:,} articles:", ""]
+    lines += [f"- {name}: `{at_large['slowest_sql']}`" for name, at_large in results[large].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["measure"]:
+        measure(int(sys.argv[2]))
+        return
+    table = run()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
