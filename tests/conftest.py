@@ -4,10 +4,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from articles.counting.selectors import most_read_cache_key
 from articles.models import Article, Author, Byline, Section
+
+from .support import FakeClock
 
 _numbers = itertools.count(1)
 
@@ -17,6 +21,21 @@ def site_default_language():
     """Start every test in the site's default language: a request leaves its own language active in the thread."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def fresh_most_read_cache():
+    """Most-read lists are cached; start the test without them (the cache may be a shared Redis: no clear())."""
+    cache.delete_many([
+        most_read_cache_key(language=code, days=days, limit=limit)
+        for code in ("en", "ru", "kk") for days in (None, 1, 7) for limit in (3, 5)
+    ])
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock that moves only when the test moves it, for code that takes one."""
+    return FakeClock()
 
 
 @pytest.fixture

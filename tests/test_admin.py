@@ -11,29 +11,7 @@ from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article
 
-ADD_URL = reverse("admin:articles_article_add")
-
-
-def change_url(article: Article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def article_form(author, **fields) -> dict:
-    """The POST an editor's browser sends from the article form (management form of the byline inline included)."""
-    data = {
-        "title_en": "Budget approved", "title_ru": "", "title_kk": "",
-        "slug_en": "", "slug_ru": "", "slug_kk": "",
-        "lead_en": "", "lead_ru": "", "lead_kk": "",
-        "body_en": "The parliament approved the budget.", "body_ru": "", "body_kk": "",
-        "cover_alt_en": "", "cover_alt_ru": "", "cover_alt_kk": "",
-        "cover_caption_en": "", "cover_caption_ru": "", "cover_caption_kk": "",
-        "section": "", "status": "draft", "published_at_0": "", "published_at_1": "", "key": "",
-        "bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "1", "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-author": str(author.pk), "bylines-0-position": "0",
-    }
-    data.update(fields)
-    return data
+from .support import ADD_URL, PREVIEW_URL, article_form, change_url, record
 
 
 @pytest.fixture
@@ -118,43 +96,6 @@ def test_editor_saves_an_article_with_an_auto_slug(client, editor, make_article)
     assert article.byline() == [author]
 
 
-def edit_form(article: Article, **fields) -> dict:
-    """The POST of ``article``'s change form, with its one byline kept."""
-    byline = article.bylines.get()
-    return article_form(byline.author, **{
-        "bylines-INITIAL_FORMS": "1", "bylines-0-id": str(byline.pk), "bylines-0-article": str(article.pk), **fields,
-    })
-
-
-def test_editor_withdrawing_in_the_form_keeps_the_publication_time(client, editor, make_article):
-    published = make_article(languages=("en",))
-    first_published_at = published.published_at
-    client.force_login(editor)
-    local = timezone.localtime(first_published_at)
-    response = client.post(change_url(published), edit_form(
-        published, status="draft", published_at_0=local.strftime("%Y-%m-%d"), published_at_1=local.strftime("%H:%M:%S"),
-    ))
-    assert response.status_code == 302
-    published.refresh_from_db()
-    assert published.status == Article.Status.DRAFT
-    assert published.published_at == first_published_at.replace(microsecond=0)
-    assert not Article.objects.published().exists()
-
-
-def test_editor_publishing_a_draft_in_the_form_with_a_future_time_schedules_it(client, editor, make_article):
-    draft = make_article(status=Article.Status.DRAFT, published_at=None, languages=("en",))
-    client.force_login(editor)
-    tomorrow = timezone.localtime() + timedelta(days=1)
-    response = client.post(change_url(draft), edit_form(
-        draft, status="published", published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="10:00:00",
-    ))
-    assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.status == Article.Status.PUBLISHED
-    assert timezone.localtime(draft.published_at).date() == tomorrow.date()
-    assert not Article.objects.published().exists()
-
-
 def test_author_cannot_publish_even_with_a_crafted_post(client, author_user, make_article):
     client.force_login(author_user)
     author = make_article.author()
@@ -211,16 +152,6 @@ def test_author_cannot_change_a_published_article(client, author_user, make_arti
     assert client.get(change_url(published)).status_code == 200  # still readable
 
 
-def test_editor_publishes_and_withdraws_with_actions(client, editor, make_article):
-    drafts = [make_article(status=Article.Status.DRAFT, published_at=None) for _ in range(2)]
-    client.force_login(editor)
-    changelist = reverse("admin:articles_article_changelist")
-    client.post(changelist, {"action": "publish", "_selected_action": [d.pk for d in drafts]})
-    assert Article.objects.published().count() == 2
-    client.post(changelist, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
-    assert list(Article.objects.published()) == [drafts[1]]
-
-
 def test_view_count_is_read_only_and_survives_a_form_save(admin_client, make_article):
     article = make_article(languages=("en",))
     html = admin_client.get(change_url(article)).content.decode()
@@ -256,9 +187,6 @@ def test_setup_roles_is_idempotent(roles):
     assert "publish_article" in after["Editors"] and "publish_article" not in after["Authors"]
 
 
-PREVIEW_URL = reverse("admin:articles_article_preview_markdown")
-
-
 def test_markdown_preview_renders_with_the_pages_renderer(admin_client):
     response = admin_client.post(PREVIEW_URL, {"text": 'Он сказал "да" -- и *ушёл*.', "language": "ru"})
     assert response.status_code == 200
@@ -288,3 +216,26 @@ def test_markdown_preview_is_for_staff_only(client, db):
 def test_article_form_loads_the_preview_script(admin_client, make_article):
     html = admin_client.get(change_url(make_article())).content.decode()
     assert "articles/admin/markdown_preview.js" in html
+
+
+def test_the_admin_form_shows_views_per_language_and_day(admin_client, make_article):
+    article = make_article()
+    record(article, "kk", 3)
+    record(article, "en", 2)
+    record(article, "ru", 4, days_ago=1)
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'class="daily-views"' in html
+    table = html.split('class="daily-views"')[1].split("</table>")[0]
+    today, yesterday = table.split("<tbody>")[1].split("</tr>")[:2]
+    assert [cell.split("<")[0] for cell in today.split("<td>")[1:]] == ["2", "0", "3", "5"]  # EN RU KK, total
+    assert [cell.split("<")[0] for cell in yesterday.split("<td>")[1:]] == ["0", "4", "0", "4"]
+
+
+def test_the_admin_list_sorts_by_views(admin_client, make_article):
+    few, many = make_article(), make_article()
+    Article.objects.filter(pk=many.pk).update(view_count=50)
+    Article.objects.filter(pk=few.pk).update(view_count=5)
+    changelist = reverse("admin:articles_article_changelist")
+    column = admin_client.get(changelist).context["cl"].list_display.index("view_count")
+    response = admin_client.get(changelist, {"o": f"-{column}"})
+    assert list(response.context["cl"].queryset)[:2] == [many, few]

@@ -1,7 +1,6 @@
 """With Redis as the cache (the production set-up), a Redis that goes away slows pages down; it never breaks them."""
 
 import logging
-import socket
 
 import pytest
 from django.core.cache import caches
@@ -10,20 +9,7 @@ from django.core.cache.backends.redis import RedisCache
 from articles.circuit_breaker import CircuitBreaker
 from newsroom.cache import ResilientRedisCache
 
-from .clock import FakeClock
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens there once the probe is closed
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+from .support import BROWSER, free_port
 
 
 @pytest.fixture
@@ -35,7 +21,7 @@ def dead_redis_cache(settings, monkeypatch, clock):
     settings.CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }

@@ -6,14 +6,7 @@ import pytest
 
 from articles.circuit_breaker import CircuitBreaker
 
-from .clock import FakeClock
-
 logger = logging.getLogger("tests.breaker")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

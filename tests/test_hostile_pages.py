@@ -16,7 +16,7 @@ from articles.markdown.typography import typeset_text
 from articles.models import Article, Author, Byline, Section
 
 from .hostile_inputs import HOSTILE_INPUTS
-from .test_markdown import url_scheme
+from .support import url_scheme
 
 EMBEDDING = {"iframe", "object", "embed", "svg", "math", "form", "base", "frame", "frameset", "applet", "portal"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "xlink:href"}

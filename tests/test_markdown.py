@@ -23,6 +23,7 @@ from articles.markdown import (
     sanitize_html,
 )
 from tests.hostile_inputs import HOSTILE_INPUTS, OVER_THE_LIMIT_INPUTS, PATHOLOGICAL_INPUTS
+from tests.support import url_scheme
 
 LANGUAGES = ("en", "ru", "kk")
 NBSP = "\u00a0"
@@ -39,11 +40,6 @@ DISALLOWED_TAGS = {
     "xmp", "plaintext", "title", "base", "meta", "link", "input", "button", "select", "video", "source",
 }
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
-# A browser trims C0 controls and spaces around a URL and drops tabs and newlines inside it; dropping every
-# control character inside is stricter.
-URL_PADDING = "".join(map(chr, range(0x21)))
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 
 
 class HtmlAudit(HTMLParser):
@@ -85,17 +81,6 @@ class HtmlAudit(HTMLParser):
             self.problems.append(f"attribute {name} on <{tag}>")
         if name in {"href", "src"} and url_scheme(value) not in SAFE_SCHEMES | {None}:
             self.problems.append(f"{name}={value!r} on <{tag}>")
-
-
-def url_scheme(url: str) -> str | None:
-    """Return a URL's scheme as a browser would read it, or None for a relative URL.
-
-    HTMLParser has already unescaped the attribute value, once, as a browser does: unescaping it again would
-    flag ``&amp;#106;avascript:``, which a browser reads as a harmless relative URL.
-    """
-    cleaned = CONTROL.sub("", url.strip(URL_PADDING)).lower()
-    match = SCHEME.match(cleaned)
-    return match.group(1) if match else None
 
 
 def safety_problems(output: str) -> list[str]:

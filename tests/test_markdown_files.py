@@ -3,7 +3,6 @@
 import io
 import itertools
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,6 +18,7 @@ from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
 from articles.markdown_files.reading import quoted
 from articles.models import Article, Author, Byline, Section
 from articles.translating.status import TranslationStatus, translation_statuses
+from tests.support import failed_import, import_articles, write_article, write_source
 
 pytestmark = pytest.mark.django_db
 
@@ -39,34 +39,6 @@ def stored_bytes(field_file) -> bytes | None:
         return None
     with field_file.open("rb") as opened:
         return opened.read()
-
-
-def write_source(directory: Path, name: str, front: dict, body: str = "A paragraph.") -> Path:
-    path = directory / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def write_article(directory: Path, key: str = "story", language: str = "en", body: str = "A paragraph.",
-                  **fields) -> Path:
-    front = {"key": key, "lang": language, "title": f"{key} in {language}", **fields}
-    return write_source(directory, f"{key}.{language}.md", front, body)
-
-
-def import_articles(*paths, **options) -> str:
-    output = io.StringIO()
-    call_command("import_articles", *map(str, paths), stdout=output, **options)
-    return output.getvalue()
-
-
-def failed_import(*paths, **options) -> str:
-    with pytest.raises(CommandError) as raised:
-        import_articles(*paths, **options)
-    return str(raised.value)
 
 
 def row_counts() -> tuple[int, ...]:

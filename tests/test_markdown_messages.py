@@ -9,8 +9,7 @@ from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS, REJECTION_CODES, Ma
 from articles.markdown.messages import REJECTION_MESSAGES, rejection_message
 from articles.models import Author
 from tests.hostile_inputs import OVER_THE_LIMIT_INPUTS
-from tests.test_admin import ADD_URL, PREVIEW_URL, article_form
-from tests.test_markdown_files import failed_import, write_article
+from tests.support import ADD_URL, PREVIEW_URL, article_form, failed_import, write_article
 
 TOO_LONG = "x" * (MAX_SOURCE_CHARS + 1)
 TOO_LONG_MESSAGES = {

@@ -1,5 +1,4 @@
 from datetime import UTC, datetime, timedelta
-from threading import Thread
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +8,7 @@ from django.utils import timezone, translation
 
 from articles.counting.recording import article_record_view
 from articles.models import Article, Author, Section
-from tests.test_admin import ADD_URL, article_form
+from tests.support import ADD_URL, article_form
 
 
 def test_published_excludes_drafts(make_article):
@@ -163,27 +162,6 @@ def test_an_editors_save_does_not_overwrite_views_counted_meanwhile(make_article
     assert article.view_count == 3
 
 
-@pytest.mark.django_db(transaction=True)
-def test_views_counted_from_several_threads_are_all_kept(make_article):
-    article = make_article()
-    per_thread, threads = 25, 4
-
-    def read():
-        try:
-            for _ in range(per_thread):
-                article_record_view(article_id=article.pk, language="ru")
-        finally:
-            connection.close()
-
-    workers = [Thread(target=read) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    article.refresh_from_db()
-    assert article.view_count == per_thread * threads
-
-
 @pytest.mark.parametrize("letter", list("ӘәҒғҚқҢңӨөҰұҮүҺһІі"))
 def test_every_kazakh_letter_has_a_latin_spelling_in_slugs(letter):
     from articles.slugs import slug_from_title
@@ -206,24 +184,6 @@ def test_a_save_renders_only_the_bodies_that_changed(make_article, monkeypatch):
     assert "<em>текст</em>" in Article.objects.get(pk=article.pk).body_html_ru
 
 
-def test_render_articles_renders_what_an_older_renderer_made(make_article):
-    from django.core.management import call_command
-
-    from articles.markdown import RENDERER_VERSION
-
-    stale, current = make_article(body_en="*new*"), make_article(body_en="*kept*")
-    Article.objects.filter(pk=stale.pk).update(body_html_version=0, body_html_en="<p>old</p>")
-    Article.objects.filter(pk=current.pk).update(body_html_en="<p>hand-made</p>")
-    call_command("render_articles", verbosity=0)
-    stale.refresh_from_db()
-    current.refresh_from_db()
-    assert stale.body_html_version == RENDERER_VERSION and "<em>new</em>" in stale.body_html_en
-    assert current.body_html_en == "<p>hand-made</p>"
-    call_command("render_articles", "--all", verbosity=0)
-    current.refresh_from_db()
-    assert "<em>kept</em>" in current.body_html_en
-
-
 def test_a_slug_of_spaces_is_made_from_the_title_and_a_given_one_is_trimmed(make_article):
     article = make_article(languages=("en", "ru"), title_en="Budget day", slug_en="   ", slug_ru="  byudzhet  ")
     assert (article.slug_en, article.slug_ru) == ("budget-day", "byudzhet")
@@ -239,16 +199,6 @@ def test_an_authors_save_renders_only_the_biographies_that_changed(make_article)
     author.save()
     stored = Author.objects.get(pk=author.pk)
     assert stored.bio_html_en == "<p>stored</p>" and "<em>мәтін</em>" in stored.bio_html_kk
-
-
-def test_render_articles_renders_author_biographies_again(make_article):
-    from django.core.management import call_command
-
-    author = make_article.author(bio_kk="*Тілші*")
-    Author.objects.filter(pk=author.pk).update(bio_html_kk="<p>old</p>")
-    call_command("render_articles", verbosity=0)
-    author.refresh_from_db()
-    assert "<em>Тілші</em>" in author.bio_html_kk
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")

@@ -23,7 +23,7 @@ from django.test import RequestFactory
 from newsroom.middleware import DatabaseOutageMiddleware
 from newsroom.settings import database_from_url
 
-from .test_counter import free_port
+from .support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

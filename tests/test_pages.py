@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 
+from .support import BROWSER
+
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Interface words of the English templates that must not appear on Russian or Kazakh pages.
 ENGLISH_INTERFACE_WORDS = re.compile(
@@ -128,9 +130,6 @@ def test_ngettext_follows_russian_plural_rules():
     with translation.override("ru"):
         forms = {n: ngettext("%(views)s view", "%(views)s views", n) % {"views": n} for n in RUSSIAN_FORMS}
     assert forms == {n: f"{n} {form}" for n, form in RUSSIAN_FORMS.items()}
-
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
 
 def test_article_page_runs_at_most_four_queries_counting_the_view(client, make_article, section):

@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.translating.blocks import body_blocks, body_join, body_rebuild
-from tests.test_translating_po import BODY_EN
+from tests.support import BODY_EN
 
 MARKDOWN_PIECES = st.sampled_from([
     "# ", "## ", "- ", "* ", "1. ", "2) ", "> ", "| ", " | ", "|---|---|", "---", "***", "```", "~~~", "    ", "  ",

@@ -10,30 +10,7 @@ from django.utils import translation
 from articles.models import Article
 from articles.translating.po_import import TranslationFileError, translation_file_import
 from articles.translating.status import TranslationStatus, translation_status
-
-BODY_EN = """Forty electric buses went into service on **Monday**.
-
-## Which routes
-
-- Route 12
-- Route 37
-  1. on weekdays
-  2. at weekends
-
-> The fare will not go up.
-> — the transport department
-
-| Route | Buses |
-|-------|------:|
-| 12 | 10 |
-
-```
-timetable.pdf
-```
-
-### Timetables
-
-See the [city website](https://example.kz/transport)."""
+from tests.support import BODY_EN
 
 KAZAKH = {
     "title": "Алматыда 40 электробус жолға шықты",

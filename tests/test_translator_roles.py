@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-
-def change_url(article: Article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
+from .support import change_url
 
 
 def translator(username: str, *groups: str, **fields) -> User:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
 from articles.models import Article, Author
-from tests.test_admin import ADD_URL, article_form
+from tests.support import ADD_URL, article_form
 
 AUTHOR_ADD_URL = reverse("admin:articles_author_add")
 

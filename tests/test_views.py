@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.markdown.typography import typeset_text
 from articles.models import Article
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+from .support import BROWSER
 
 
 def test_root_redirects_to_the_readers_language(client, db):

@@ -21,7 +21,7 @@ from django.test import override_settings
 
 from articles.models import ArticleDailyViews
 
-from .test_counter import BROWSER, RedisServer, free_port
+from .support import BROWSER, RedisServer, free_port
 
 pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True)]
 

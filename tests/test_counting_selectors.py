@@ -1,0 +1,61 @@
+"""What the counts are read as (``articles.counting.selectors``): "most read" lists and an article's daily views."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.counting.selectors import daily_views, most_read
+from articles.models import Article
+
+from .support import record
+
+pytestmark = pytest.mark.usefixtures("fresh_most_read_cache")
+
+
+def test_most_read_ranks_views_in_the_language_today_this_week_and_all_time(make_article):
+    today, week, ever = make_article(), make_article(), make_article()
+    record(today, "ru", 3)
+    record(week, "ru", 2)
+    record(week, "ru", 5, days_ago=6)
+    record(week, "ru", 50, days_ago=7)  # outside the week
+    record(today, "en", 100)  # another language
+    Article.objects.filter(pk=ever.pk).update(view_count=1000)
+    assert most_read(language="ru", days=1) == [today, week]
+    assert most_read(language="ru", days=7) == [week, today]
+    assert [a.views_in_window for a in most_read(language="ru", days=7)] == [7, 3]
+    assert most_read(language="ru", days=None, limit=3) == [ever, today, week]
+    assert most_read(language="ru", days=None, limit=3)[0].views_in_window == 1000
+
+
+def test_most_read_lists_only_published_articles_available_in_the_language(make_article):
+    published, english_only = make_article(), make_article(languages=("en",))
+    draft = make_article(status=Article.Status.DRAFT)
+    for article in (published, english_only, draft):
+        record(article, "kk", 2)
+    assert most_read(language="kk", days=7) == [published]
+    assert most_read(language="kk", days=None) == [published]
+
+
+def test_most_read_costs_one_query_then_none_while_cached(make_article, django_assert_num_queries):
+    stories = [make_article() for _ in range(6)]
+    for position, story in enumerate(stories):
+        record(story, "en", position + 1)
+    with django_assert_num_queries(1):
+        top = most_read(language="en", days=7)
+        assert [story.section for story in top] and [story.get_absolute_url("en") for story in top]
+        assert [story.title for story in top]
+    with django_assert_num_queries(0):
+        assert most_read(language="en", days=7) == list(reversed(stories))[:5]
+
+
+def test_the_daily_breakdown_is_one_query_newest_day_first(make_article, django_assert_num_queries):
+    article = make_article()
+    record(article, "en", 2)
+    record(article, "kk", 1)
+    record(article, "ru", 4, days_ago=3)
+    record(article, "ru", 9, days_ago=30)  # outside the 30 days
+    with django_assert_num_queries(1):
+        breakdown = daily_views(article_id=article.pk)
+    today = timezone.localdate()
+    assert breakdown == [(today, {"en": 2, "kk": 1}), (today - timedelta(days=3), {"ru": 4})]
