@@ -11,7 +11,6 @@ from articles.robots import robots_txt
 from articles.sitemaps import news_sitemaps, sitemap_files, sitemap_index
 
 
-
 class FaviconRedirect(RedirectView):
     """Browsers ask for /favicon.ico whatever a page links to: send them to the site's SVG icon (temporarily, as
     the icon's address changes with its content)."""

@@ -120,7 +120,7 @@ def test_an_article_lastmod_is_its_last_change_and_the_index_gives_each_file_its
 
 
 @pytest.mark.parametrize("name", ["articles-de-2026-01", "articles-en-2026-13", "articles-en-0001-01", "articles", "x"])
-def test_a_sitemap_file_that_cannot_exist_is_not_found(client, name):
+def test_a_sitemap_file_that_cannot_exist_is_not_found(client, db, name):  # db: the 404 page lists articles
     assert client.get(f"/sitemap-{name}.xml").status_code == 404
 
 
