@@ -99,5 +99,8 @@ class SearchView(ArticleListPage):
             article.search_lead = highlight(article.translated("lead", language) or "", self.query)
             article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
         parameters = self.search_parameters()
-        context.update(form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "")
+        context.update(
+            form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "",
+            more_than_counted=self.object_list.more_than_counted,
+        )
         return context
