@@ -51,7 +51,7 @@ messages: export DJANGO_DEBUG = 1
 # app, without the host's settings, so nothing but the app is read), and the host project's in locale/ (its pages,
 # and its translations of Django's admin strings, which LOCALE_PATHS puts above every app's).
 messages: setup
-	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
+	cd articles && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -P -m django makemessages --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py makemessages --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
 	$(PY) manage.py makemessages --domain djangojs --ignore '.venv*' --ignore 'tests' --ignore 'bench' --ignore 'articles' \
 		--ignore 'node_modules' --ignore 'staticfiles' --no-obsolete $(addprefix -l ,$(filter-out en,$(LANGS)))
