@@ -8,6 +8,7 @@ that language (``listed``), its publication time and section — so that a searc
 visits the (much larger) article table only for the page it shows. See docs/search.md, "Speed".
 """
 
+import re
 from collections.abc import Collection
 from datetime import datetime, time, timedelta
 
@@ -91,8 +92,17 @@ class PostgresSearchBackend(SearchBackend):
         """Nothing to do: the triggers of ``STORAGE`` delete an article's rows with the article."""
 
     def create_storage(self) -> None:
+        """The table, its triggers and indexes, and a GIN index per language over the listed rows: with the
+        language and ``listed`` in its condition, the planner reads it alone instead of combining the whole GIN
+        index with another index's ~100,000 entries for the language."""
         with articles_connection().cursor() as cursor:
             cursor.execute(STORAGE)
+            for language in conf.ARTICLES_LANGUAGES:
+                name = f"{TABLE}_gin_" + re.sub(r"\W", "_", language.lower())
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} USING gin (document) WHERE listed AND language = %s",
+                    [language],
+                )
 
     def drop_storage(self) -> None:
         with articles_connection().cursor() as cursor:
