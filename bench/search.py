@@ -323,8 +323,8 @@ def main() -> None:
         *[f"| {label} | {text} | {found:,} | {database:.1f} | {q50:.1f} | {q95:.1f} | {p50:.1f} | {p95:.1f} |"
           for label, text, found, database, q50, q95, p50, p95 in rows],
         "",
-        "database: PostgreSQL's own execution time of the first page's queries (EXPLAIN ANALYZE); queries: the "
-        "search's three SQL queries (count, the first page's ids, their articles) from Python; page: the whole view.",
+        ("database: PostgreSQL's own execution time of the first page's queries (EXPLAIN ANALYZE); queries: the "
+         "search's three SQL queries (count, the first page's ids, their articles) from Python; page: the whole view."),
         "",
         f"GIN index used (EXPLAIN ANALYZE): {'yes' if uses_gin else 'NO'}. "
         f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",

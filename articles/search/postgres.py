@@ -139,7 +139,7 @@ class PostgresSearchBackend(SearchBackend):
         values = dict(zip(COLUMNS, (
             F("pk"), Value(language), RawSQL(document, [config] * len(WEIGHTS)), Exists(listed), F("published_at"),
             F("section_id"),
-        )))
+        ), strict=True))
         # Named, since the ORM may select annotations in another order than they are given.
         rows = articles.order_by().values(**{f"row_{name}": value for name, value in values.items()})
         sql, params = rows.query.sql_with_params()

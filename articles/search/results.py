@@ -19,7 +19,7 @@ class SearchResults:
     ) -> None:
         self.articles, self.query, self.filters, self.order, self.backend = articles, query, filters, order, backend
         self.more_than_counted = False
-        self._count = None
+        self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
