@@ -376,7 +376,15 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         This is the one place the rule lives; a future ``published_at`` makes an article scheduled, and it turns
         public by itself when the time comes, with no job to run.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
+
+    def published_or_scheduled(self) -> "ArticleQuerySet":
+        """``published()`` without its time: articles that are public now or will turn public by themselves.
+
+        For stores that cannot hold ``now()`` (the search index): they keep this and the publication time, and
+        compare the time when asked.
+        """
+        return self.filter(status=Article.Status.PUBLISHED)
 
     def available_in(self, language: str) -> "ArticleQuerySet":
         """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""

@@ -274,3 +274,52 @@ def test_the_other_databases_backend_is_a_system_check_error(settings):
         "postgres": "articles.search.postgres.PostgresSearchBackend",
     }[other]
     assert "articles.E304" in {message.id for message in run_checks()}
+
+
+def test_a_search_matching_more_articles_than_it_lists_says_more_than_and_counts_no_further(client):
+    from articles.search import search_index_rebuild
+    from articles.search.backends import RESULTS_LIMIT
+
+    published_at = timezone.now() - timedelta(hours=1)
+    Article.objects.bulk_create([
+        Article(key=f"many-{number}", slug_en=f"many-{number}", title_en=f"Harvest report {number}", body_en="Grain.",
+                slug_ru=f"many-{number}", title_ru=f"Урожай {number}", body_ru="Зерно.",
+                status=Article.Status.PUBLISHED, published_at=published_at)
+        for number in range(RESULTS_LIMIT + 1)
+    ])
+    search_index_rebuild()
+    response = client.get(search_url("en"), {"q": "harvest"})
+    assert response.context["paginator"].count == RESULTS_LIMIT
+    assert f"More than {RESULTS_LIMIT} articles found" in response.content.decode()
+    with translation.override("ru"):
+        html = client.get(search_url("ru"), {"q": "урожай"}).content.decode()
+    assert f"Найдено более {RESULTS_LIMIT} статей" in html
+    exactly = client.get(search_url("en"), {"q": "harvest 7"})
+    assert "More than" not in exactly.content.decode()
+
+
+def test_publishing_and_withdrawing_through_the_services_reach_the_search(client, make_article):
+    from articles.services import article_publish, article_unpublish
+
+    article = make_article(title_en="Ferry timetable", status=Article.Status.DRAFT)
+    assert found(client, "en", "ferry") == []
+    article_publish(articles=Article.objects.filter(pk=article.pk))
+    assert found(client, "en", "ferry") == [article.pk]
+    article_unpublish(articles=Article.objects.filter(pk=article.pk))
+    assert found(client, "en", "ferry") == []
+
+
+def test_an_article_withdrawn_behind_the_index_s_back_never_appears(client, make_article):
+    article = make_article(title_en="Ferry timetable")
+    kept = make_article(title_en="Ferry timetable")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert found(client, "en", "ferry") == [kept.pk]
+    assert found(client, "en", "ferry", sort="date") == [kept.pk]
+
+
+def test_a_scheduled_article_is_found_once_its_time_comes_without_being_saved_again(client, make_article, monkeypatch):
+    now = timezone.now()
+    article = make_article(title_en="Ferry timetable", published_at=now + timedelta(days=1))
+    assert found(client, "en", "ferry") == []
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=2))  # the clock the rule reads
+    assert found(client, "en", "ferry") == [article.pk]

@@ -11,14 +11,14 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from .backends import search_backend
+from .backends import DATE, RELEVANCE, SearchFilters, search_backend
+from .results import SearchResults
 from .text import SearchQuery, parse_query
-
-RELEVANCE, DATE = "relevance", "date"
 
 
 def search_index_update(*, article_ids: Collection[int]) -> None:
-    """Store the current text of these articles in the search index."""
+    """Store the current text of these articles in the search index (and, for the database's own indexes,
+    whether they are published and available in each language, their time and section)."""
     search_backend().index(article_ids)
 
 
@@ -34,29 +34,28 @@ def search_index_rebuild() -> int:
 def search_articles(
     *, text: str, language: str, section_id: int | None = None, since: date | None = None,
     until: date | None = None, order: str = RELEVANCE,
-) -> tuple[SearchQuery, QuerySet]:
+) -> tuple[SearchQuery, SearchResults]:
     """The published articles available in ``language`` that match ``text``, with their sections.
 
     Returns the parsed query (for highlighting; empty when ``text`` has no words, and then so are the results)
-    and the articles, by relevance (newest first among equals) or, with ``order="date"``, newest first.
+    and the results, by relevance (newest first among equals) or, with ``order="date"``, newest first, for a
+    ``Paginator``: at most ``RESULTS_LIMIT`` of them are counted and listed.
     ``since`` and ``until`` bound the publication day (both included, in the site's time zone).
     """
     from ..models import Article
 
     query = parse_query(text, language)
     articles = Article.objects.public(language).select_related("section")
-    if not query:
-        return query, articles.none()
     if section_id is not None:
         articles = articles.filter(section_id=section_id)
     if since is not None:
         articles = articles.filter(published_at__date__gte=since)
     if until is not None:
         articles = articles.filter(published_at__date__lte=until)
-    backend = search_backend()
-    if order == DATE:
-        return query, backend.filter(articles, query).order_by("-published_at", "-pk")
-    return query, backend.rank(articles, query)
+    return query, SearchResults(
+        articles=articles, query=query, filters=SearchFilters(section_id=section_id, since=since, until=until),
+        order=DATE if order == DATE else RELEVANCE, backend=search_backend(),
+    )
 
 
 def article_saved(sender, instance, **kwargs) -> None:

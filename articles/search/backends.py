@@ -7,6 +7,8 @@ index in the same database; a site that outgrows them implements this class over
 """
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from django.db import connections, router
@@ -16,14 +18,34 @@ from django.utils.module_loading import import_string
 from ..conf import conf
 from .text import SearchQuery
 
+RELEVANCE, DATE = "relevance", "date"
+
+# A search counts and lists at most this many results (the UI says "1,000+"): counting every match of a common
+# word, and ranking all of them, is what made such searches slow (docs/search.md, "Speed").
+RESULTS_LIMIT = 1000
+
 DATABASE_BACKENDS = {
     "postgresql": "articles.search.postgres.PostgresSearchBackend",
     "sqlite": "articles.search.sqlite.SQLiteSearchBackend",
 }
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """A reader's narrowing of a search: a section, and publication days (both included, in the site's time zone).
+
+    ``search_articles`` has already applied them to the ``articles`` a backend is handed; a backend that answers
+    from its own storage (``found_ids``, ``count_found``) applies them there too.
+    """
+
+    section_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
 class SearchBackend:
-    """Index articles and find them. Subclasses implement every method that raises ``NotImplementedError``."""
+    """Index articles and find them. Subclasses implement every method that raises ``NotImplementedError``;
+    ``found_ids`` and ``count_found`` work through ``filter`` and ``rank`` unless a backend has a faster way."""
 
     #: Database vendors the backend needs for the articles' database (empty: any, e.g. an external engine).
     vendors: tuple[str, ...] = ()
@@ -51,6 +73,24 @@ class SearchBackend:
         """``filter()``'s articles annotated with ``search_rank`` (higher is better) and ordered by it, the
         newest first among equals."""
         raise NotImplementedError
+
+    def found_ids(
+        self, articles: QuerySet, query: SearchQuery, *, filters: SearchFilters, order: str, start: int, stop: int
+    ) -> list[int]:
+        """The ids of results ``start`` to ``stop`` (by ``RELEVANCE`` or by ``DATE``, newest first).
+
+        The caller fetches these articles through ``articles`` again, so a backend that answers from its own copy
+        of who may see what (kept current by ``index``) can never show more than the publication rule allows.
+        """
+        if order == DATE:
+            found = self.filter(articles, query).order_by("-published_at", "-pk")
+        else:
+            found = self.rank(articles, query)
+        return list(found.values_list("pk", flat=True)[start:stop])
+
+    def count_found(self, articles: QuerySet, query: SearchQuery, *, filters: SearchFilters, limit: int) -> int:
+        """How many articles match, counting no further than ``limit``."""
+        return self.filter(articles, query)[:limit].count()
 
 
 @lru_cache(maxsize=8)

@@ -1,22 +1,33 @@
 """PostgreSQL full-text search: one ``tsvector`` per article and language, weighted title > lead > body.
 
-The vectors live in ``articles_search_document`` (article, language, document) under a GIN index, and are
-computed by PostgreSQL itself with the language's text search configuration (``ARTICLES_SEARCH_STEMMERS``:
-``english``, ``russian``; ``simple`` — case folding only — for Kazakh, whose query words are matched by prefix).
+The vectors live in ``articles_search_document`` under a GIN index, and are computed by PostgreSQL itself with
+the language's text search configuration (``ARTICLES_SEARCH_STEMMERS``: ``english``, ``russian``; ``simple`` —
+case folding only — for Kazakh, whose query words are matched by prefix). Beside each vector the row keeps what
+the search page orders and narrows by — whether the article is ``published_or_scheduled()`` and available in
+that language (``listed``), its publication time and section — so that a search reads this table alone and
+visits the (much larger) article table only for the page it shows. See docs/search.md, "Speed".
 """
 
+import re
 from collections.abc import Collection
+from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
-from .backends import SearchBackend, articles_connection
+from .backends import DATE, RESULTS_LIMIT, SearchBackend, SearchFilters, articles_connection
 from .text import SearchQuery, stemmer_name
 
 TABLE = "articles_search_document"
 WEIGHTS = {"title": "A", "lead": "B", "body": "C"}
+COLUMNS = ("article_id", "language", "document", "listed", "published_at", "section_id")
+
+# Relevance is computed for the newest this many matches of a query only: ts_rank reads each match's whole
+# vector, so ranking every match of a common word cost a second. It is RESULTS_LIMIT: no more are listed.
+RANK_WINDOW = RESULTS_LIMIT
 
 # No foreign key: it would forbid TRUNCATE of articles (Django's flush). Triggers keep the rows in step instead,
 # whoever deletes articles, by a DELETE or a TRUNCATE.
@@ -27,7 +38,11 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     document tsvector NOT NULL,
     PRIMARY KEY (article_id, language)
 );
+ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS listed boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS published_at timestamp with time zone,
+    ADD COLUMN IF NOT EXISTS section_id bigint;
 CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document);
+CREATE INDEX IF NOT EXISTS {TABLE}_newest ON {TABLE} (language, published_at DESC, article_id DESC) WHERE listed;
 CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
@@ -71,15 +86,23 @@ class PostgresSearchBackend(SearchBackend):
         with articles_connection().cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [ids])
             for language in conf.ARTICLES_LANGUAGES:
-                sql, params = self.documents_sql(language)
-                cursor.execute(f"{sql} AND id = ANY(%s)", [*params, ids])
+                cursor.execute(*self.documents_sql(language, ids))
 
     def remove(self, article_ids: Collection[int]) -> None:
         """Nothing to do: the triggers of ``STORAGE`` delete an article's rows with the article."""
 
     def create_storage(self) -> None:
+        """The table, its triggers and indexes, and a GIN index per language over the listed rows: with the
+        language and ``listed`` in its condition, the planner reads it alone instead of combining the whole GIN
+        index with another index's ~100,000 entries for the language."""
         with articles_connection().cursor() as cursor:
             cursor.execute(STORAGE)
+            for language in conf.ARTICLES_LANGUAGES:
+                name = f"{TABLE}_gin_" + re.sub(r"\W", "_", language.lower())
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} USING gin (document) WHERE listed AND language = %s",
+                    [language],
+                )
 
     def drop_storage(self) -> None:
         with articles_connection().cursor() as cursor:
@@ -90,28 +113,38 @@ class PostgresSearchBackend(SearchBackend):
 
         self.create_storage()
         with articles_connection().cursor() as cursor:
+            # A whole archive takes minutes, longer than DJANGO_DB_STATEMENT_TIMEOUT allows a request; callers
+            # (the migration, rebuild_search_index) run this in a transaction, which this setting ends with.
+            cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute(f"DELETE FROM {TABLE}")  # not TRUNCATE: searches go on during a rebuild
             for language in conf.ARTICLES_LANGUAGES:
                 cursor.execute(*self.documents_sql(language))
         return Article.objects.count()
 
-    def documents_sql(self, language: str) -> tuple[str, list]:
-        """An ``INSERT … SELECT`` of the documents in ``language`` of every article that has text in it."""
+    def documents_sql(self, language: str, article_ids: list[int] | None = None) -> tuple[str, list]:
+        """An ``INSERT … SELECT`` of the rows in ``language`` of every article (or of these) with text in it."""
         from ..models import Article
 
         quote = articles_connection().ops.quote_name
         config = text_search_config(language)
-        columns = {name: quote(build_localized_fieldname(name, language)) for name in WEIGHTS}
+        columns = {name: build_localized_fieldname(name, language) for name in WEIGHTS}
         document = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, coalesce({columns[name]}, '')), '{weight}')"
+            f"setweight(to_tsvector(%s::regconfig, coalesce({quote(columns[name])}, '')), '{weight}')"
             for name, weight in WEIGHTS.items()
         )
-        sql = (
-            f"INSERT INTO {TABLE} (article_id, language, document) "
-            f"SELECT id, %s, {document} FROM {quote(Article._meta.db_table)} "
-            f"WHERE (coalesce({columns['title']}, '') <> '' OR coalesce({columns['body']}, '') <> '')"
-        )
-        return sql, [language, *[config] * len(WEIGHTS)]
+        articles = Article.objects.filter(Q(**{f"{columns['title']}__gt": ""}) | Q(**{f"{columns['body']}__gt": ""}))
+        if article_ids is not None:
+            articles = articles.filter(pk__in=article_ids)
+        listed = Article.objects.published_or_scheduled().available_in(language).filter(pk=OuterRef("pk"))
+        values = dict(zip(COLUMNS, (
+            F("pk"), Value(language), RawSQL(document, [config] * len(WEIGHTS)), Exists(listed), F("published_at"),
+            F("section_id"),
+        ), strict=True))
+        # Named, since the ORM may select annotations in another order than they are given.
+        rows = articles.order_by().values(**{f"row_{name}": value for name, value in values.items()})
+        sql, params = rows.query.sql_with_params()
+        names = ", ".join(f"row_{name}" for name in COLUMNS)
+        return f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {names} FROM ({sql}) AS rows", list(params)
 
     def filter(self, articles: QuerySet, query: SearchQuery) -> QuerySet:
         condition, params = tsquery(query)
@@ -131,3 +164,53 @@ class PostgresSearchBackend(SearchBackend):
         return self.filter(articles, query).annotate(search_rank=rank).order_by(
             "-search_rank", "-published_at", "-pk"
         )
+
+    def found_ids(
+        self, articles: QuerySet, query: SearchQuery, *, filters: SearchFilters, order: str, start: int, stop: int
+    ) -> list[int]:
+        """From this table alone: by date, the newest matches; by relevance, the newest ``RANK_WINDOW`` matches
+        ranked by ``ts_rank`` (newest first among equals)."""
+        where, params = self.listed_matches(query, filters)
+        newest = f"SELECT article_id, published_at, document FROM {TABLE} WHERE {where} " \
+            "ORDER BY published_at DESC, article_id DESC"
+        if order == DATE:
+            sql = f"{newest} LIMIT %s OFFSET %s"
+        else:
+            condition, condition_params = tsquery(query)
+            sql = (
+                f"SELECT article_id FROM ({newest} LIMIT {RANK_WINDOW}) AS newest "
+                f"ORDER BY ts_rank(document, {condition}) DESC, published_at DESC, article_id DESC LIMIT %s OFFSET %s"
+            )
+            params = [*params, *condition_params]
+        with articles_connection().cursor() as cursor:
+            cursor.execute(sql, [*params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+    def count_found(self, articles: QuerySet, query: SearchQuery, *, filters: SearchFilters, limit: int) -> int:
+        where, params = self.listed_matches(query, filters)
+        with articles_connection().cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) AS found",
+                           [*params, limit])
+            return cursor.fetchone()[0]
+
+    def listed_matches(self, query: SearchQuery, filters: SearchFilters) -> tuple[str, list]:
+        """The condition for rows matching ``query`` that readers of its language may see now, narrowed by
+        ``filters``: ``public()`` as stored at the article's last save, its time compared now."""
+        condition, condition_params = tsquery(query)
+        where = ["language = %s", "listed", "published_at <= %s", f"document @@ {condition}"]
+        params = [query.language, timezone.now(), *condition_params]
+        if filters.section_id is not None:
+            where.append("section_id = %s")
+            params.append(filters.section_id)
+        if filters.since is not None:
+            where.append("published_at >= %s")
+            params.append(start_of_day(filters.since))
+        if filters.until is not None:
+            where.append("published_at < %s")
+            params.append(start_of_day(filters.until + timedelta(days=1)))
+        return " AND ".join(where), params
+
+
+def start_of_day(day) -> datetime:
+    """The first moment of ``day`` in the site's time zone, as the ORM's ``published_at__date`` counts days."""
+    return timezone.make_aware(datetime.combine(day, time.min))

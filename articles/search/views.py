@@ -72,7 +72,7 @@ class SearchView(ArticleListPage):
         self.form = SearchForm(self.request.GET)
         self.form.is_valid()
         section = self.form.value("section")
-        self.query, articles = search_articles(
+        self.query, self.results = search_articles(
             text=self.form.value("q") or "",
             language=get_language(),
             section_id=section.pk if section else None,
@@ -80,7 +80,7 @@ class SearchView(ArticleListPage):
             until=self.form.value("until"),
             order=self.form.value("sort") or RELEVANCE,
         )
-        return articles
+        return self.results
 
     def get_language_urls(self) -> dict[str, str]:
         """The same search in each language: the query goes along, the page number does not."""
@@ -103,5 +103,8 @@ class SearchView(ArticleListPage):
             article.search_lead = highlight(lead, self.query)
             article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
         parameters = self.search_parameters()
-        context.update(form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "")
+        context.update(
+            form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "",
+            more_than_counted=self.results.more_than_counted,
+        )
         return context

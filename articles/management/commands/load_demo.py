@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.markdown_files import articles_import
 from articles.models import Article
+from articles.search import search_index_update
 
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "demo"
 # Front matter cannot say "a week from now", so these demo articles leave published_at out and get it here, on
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 raise CommandError(report.failure_message())
             publish_at = (timezone.now() + SCHEDULED_DELAY).replace(second=0, microsecond=0)
             # A plain UPDATE: moving the date is not an edit, so updated_at keeps its value.
-            Article.objects.filter(key__in=SCHEDULED_DEMO_ARTICLES).update(published_at=publish_at)
+            scheduled = Article.objects.filter(key__in=SCHEDULED_DEMO_ARTICLES)
+            scheduled.update(published_at=publish_at)
+            search_index_update(article_ids=list(scheduled.values_list("pk", flat=True)))  # it keeps the time
         for line in report.summary_lines():
             self.stdout.write(line)
