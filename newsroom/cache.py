@@ -1,6 +1,8 @@
 """Django's Redis cache, except that a Redis that is down or slow is a cache miss rather than a failed page."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -23,53 +25,27 @@ class ResilientRedisCache(RedisCache):
     # One per process: Django makes a cache object per thread, and all of them talk to the same Redis.
     breaker = CircuitBreaker(retry_seconds=RETRY_SECONDS, logger=logger)
 
-    def _failed(self, operation: str, error: RedisError) -> None:
-        self.breaker.failed("Cache %s failed, serving without the cache: %s", operation, error)
-
-    @property
-    def _down(self) -> bool:
-        return self.breaker.is_open
+    def _guarded(self, operation: str, default, call: Callable[[], Any]):
+        """``call()``, or ``default`` while the breaker is open or when Redis fails (which opens it)."""
+        if self.breaker.is_open:
+            return default
+        try:
+            return call()
+        except RedisError as error:
+            self.breaker.failed("Cache %s failed, serving without the cache: %s", operation, error)
+            return default
 
     def get(self, key, default=None, version=None):
-        if self._down:
-            return default
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            self._failed("get", error)
-            return default
+        return self._guarded("get", default, lambda: super(ResilientRedisCache, self).get(key, default, version))
 
     def get_many(self, keys, version=None):
-        if self._down:
-            return {}
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            self._failed("get_many", error)
-            return {}
+        return self._guarded("get_many", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._down:
-            return None
-        try:
-            return super().set(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("set", error)
+        return self._guarded("set", None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._down:
-            return False
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("add", error)
-            return False
+        return self._guarded("add", False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))
 
     def delete(self, key, version=None):
-        if self._down:
-            return False
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            self._failed("delete", error)
-            return False
+        return self._guarded("delete", False, lambda: super(ResilientRedisCache, self).delete(key, version))
