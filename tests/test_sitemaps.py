@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -85,7 +85,7 @@ def test_each_article_file_holds_one_language_and_one_month(client, make_article
     make_article(published_at=now - timedelta(days=40))
     make_article(published_at=now - timedelta(days=400))
     names = [urlsplit(entry.findtext(f"{NAMESPACE}loc")).path for entry in index_entries(client)]
-    months = {f"{(now - timedelta(days=days)).astimezone(timezone.UTC):%Y-%m}" for days in (40, 400)}
+    months = {f"{(now - timedelta(days=days)).astimezone(UTC):%Y-%m}" for days in (40, 400)}
     assert sorted(name for name in names if name.startswith("/sitemap-articles-")) == sorted(
         f"/sitemap-articles-{code}-{month}.xml" for code in ("en", "ru", "kk") for month in months
     )
