@@ -2,7 +2,9 @@
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,7 +50,7 @@ class DatabaseOutageMiddleware:
     """While the database cannot be reached, serve the last good copy of a public page, or a 503.
 
     Every anonymous ``GET`` of a page outside the admin that succeeds leaves a copy of itself in Django's cache
-    (refreshed at most once a minute, kept ``NEWSROOM_OUTAGE_COPY_SECONDS``). When a view then fails with a
+    (refreshed at most once a minute per process, kept ``NEWSROOM_OUTAGE_COPY_SECONDS``). When a view then fails with a
     connection error (refused, timed out, statement cancelled), readers get that copy, view count and all as it
     was; without a copy, a 503 page in the page's language with ``Retry-After``. The failure is logged as one
     warning a minute per process rather than a traceback per request.
@@ -58,6 +60,11 @@ class DatabaseOutageMiddleware:
     KEPT_PARAMETERS = frozenset({"page"})
     REFRESH_SECONDS = 60
     LOG_EVERY_SECONDS = 60
+    # When this process last kept a copy of each address, newest last: the refresh is decided here, without a
+    # cache round trip per page view. Bounded: the oldest addresses are forgotten first (and simply copied again).
+    COPIED_AT_MAX_ENTRIES = 10_000
+    _copied_at: "OrderedDict[str, float]" = OrderedDict()
+    _copied_at_lock = threading.Lock()
     _logged_at: float | None = None
 
     def __init__(self, get_response):
@@ -65,9 +72,9 @@ class DatabaseOutageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self._keeps_copy(request, response) and cache.add(self._key(request, "fresh"), True, self.REFRESH_SECONDS):
+        if self._keeps_copy(request, response) and self._due_for_a_copy(key := self._key(request, "copy")):
             cache.set(
-                self._key(request, "copy"),
+                key,
                 {
                     "content": response.content,
                     "content_type": response["Content-Type"],
@@ -76,6 +83,19 @@ class DatabaseOutageMiddleware:
                 settings.NEWSROOM_OUTAGE_COPY_SECONDS,
             )
         return response
+
+    @classmethod
+    def _due_for_a_copy(cls, key: str) -> bool:
+        now = time.monotonic()
+        with cls._copied_at_lock:
+            copied_at = cls._copied_at.get(key)
+            if copied_at is not None and now - copied_at < cls.REFRESH_SECONDS:
+                return False
+            cls._copied_at[key] = now
+            cls._copied_at.move_to_end(key)
+            while len(cls._copied_at) > cls.COPIED_AT_MAX_ENTRIES:
+                cls._copied_at.popitem(last=False)
+            return True
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):

@@ -55,7 +55,9 @@ class SilentDatabaseServer:
 def unseen(path: str) -> str:
     """``path``, with any copy an earlier test or run (Redis) kept of it removed."""
     request = RequestFactory().get(path)
-    cache.delete_many([DatabaseOutageMiddleware._key(request, kind) for kind in ("copy", "fresh")])
+    key = DatabaseOutageMiddleware._key(request, "copy")
+    cache.delete(key)
+    DatabaseOutageMiddleware._copied_at.pop(key, None)
     return path
 
 
@@ -152,6 +154,18 @@ def test_made_up_query_strings_leave_no_copy_behind(client, make_article):
 
     assert cache.get(DatabaseOutageMiddleware._key(RequestFactory().get(made_up), "copy")) is None
     assert cache.get(DatabaseOutageMiddleware._key(RequestFactory().get(paged), "copy")) is not None
+
+
+def test_a_page_is_copied_at_most_once_a_refresh_period_without_asking_the_cache(client, make_article):
+    url = unseen(make_article().get_absolute_url("en"))
+    key = DatabaseOutageMiddleware._key(RequestFactory().get(url), "copy")
+    client.get(url)
+    assert cache.get(key) is not None
+    cache.delete(key)
+
+    client.get(url)  # within the period: this process knows it copied the page, and writes nothing
+
+    assert cache.get(key) is None
 
 
 def test_the_last_good_copy_carries_its_own_csp_nonce(client, make_article, settings, fresh_outage_log):
