@@ -166,6 +166,8 @@ def test_a_page_is_copied_at_most_once_a_refresh_period_without_asking_the_cache
     client.get(url)  # within the period: this process knows it copied the page, and writes nothing
 
     assert cache.get(key) is None
+    # No marker in the cache either (there used to be a cache.add of one on every page view).
+    assert cache.get(DatabaseOutageMiddleware._key(RequestFactory().get(url), "fresh")) is None
 
 
 def test_the_last_good_copy_carries_its_own_csp_nonce(client, make_article, settings, fresh_outage_log):
