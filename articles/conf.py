@@ -55,6 +55,11 @@ class Settings:
         """
         return getattr(settings, "ARTICLES_TELEGRAM", {})
 
+    def telegram_channel(self, language: str) -> dict[str, str] | None:
+        """``ARTICLES_TELEGRAM``'s channel for ``language``, or None when it has none."""
+        channel = self.ARTICLES_TELEGRAM.get(language)
+        return channel if channel and channel.get("url") else None
+
     @property
     def ARTICLES_PAGE_CACHE_SECONDS(self) -> int:
         """How long parts of article pages (and the article lookup) are kept; any content change renews them."""

@@ -4,7 +4,7 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 ``title_en``, ``title_ru``, …); this module stays a plain Django model module.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Generic, Self, TypeVar
 
 import reversion
@@ -369,6 +369,11 @@ def published_in_language_indexes() -> list[models.Index]:
     ]
 
 
+# A common estimate of silent reading on screen; Russian and Kazakh words are longer, but so are English ones in news.
+READING_WORDS_PER_MINUTE = 200
+UPDATE_SHOWN_AFTER = timedelta(minutes=1)
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, with a publication time that has come.
@@ -543,6 +548,17 @@ class Article(TranslatedModel):
         available = self.available_languages()
         chain = [requested, *conf.ARTICLES_FALLBACK_LANGUAGES.get(requested, []), *available]
         return next((code for code in chain if code in available), None)
+
+    def reading_minutes(self, language: str) -> int:
+        """About how many minutes the body in ``language`` takes to read, at ``READING_WORDS_PER_MINUTE``; at
+        least one."""
+        words = len((self.translated("body", language) or "").split())
+        return max(1, round(words / READING_WORDS_PER_MINUTE))
+
+    def updated_after_publishing(self) -> bool:
+        """Whether the article was saved again once it was public (a correction, an addition): pages then say
+        when. Saves within ``UPDATE_SHOWN_AFTER`` of publishing are the publishing itself."""
+        return self.published_at is not None and self.updated_at - self.published_at > UPDATE_SHOWN_AFTER
 
     def byline(self) -> list[Author]:
         """The authors in byline order (uses ``with_bylines()``'s prefetch when there is one)."""

@@ -78,6 +78,12 @@ def more_from_section(*, article: Article, language: str, limit: int = 4) -> lis
     return [other for other in recent if other.pk != article.pk][:limit]
 
 
+def menu_sections(*, language: str) -> list[Section]:
+    """The sections with a public article in ``language``, in their order: the site's section menu (one query)."""
+    has_public_article = Exists(Article.objects.public(language).filter(section=OuterRef("pk")))
+    return list(Section.objects.filter(has_public_article))
+
+
 def sections_with_public_languages() -> QuerySet[Section]:
     """Every section, marked with the languages it has public articles in (read them with ``public_languages``)."""
     return with_public_languages(Section.objects.all(), article_relation="section")

@@ -1,6 +1,7 @@
 """Public pages, in the language of the URL: front page, article, author and section pages."""
 
 from functools import cache as once
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from django.views.generic.base import ContextMixin
 from .caching import content_generation, generation_key
 from .conf import conf, own_language_name
 from .counting.readers import count_page_view
-from .counting.selectors import current_view_count, most_read
+from .counting.selectors import current_view_count, most_read_block
 from .markdown.typography import typeset_text
 from .models import Article, Section, TranslatedModel
 from .selectors import (
@@ -96,31 +97,41 @@ class TranslatedSlugMixin(View):
         return None
 
 
-def most_read_context(language: str, generation: int | None = None) -> dict:
-    """What ``articles/includes/most_read.html`` needs: the lists (today, this week, all time, in ``language``),
-    computed only when the rendered block is not in the cache, and that block's cache key and lifetime."""
+def most_read_context(language: str, generation: int | None = None, *, exclude: int | None = None) -> dict:
+    """What ``articles/includes/most_read.html`` needs: the one list (today's, else this week's, in ``language``,
+    without article ``exclude``), computed only when the rendered block is not in the cache, and that block's cache
+    key and lifetime."""
+
+    @once
+    def block() -> dict:
+        days, articles = most_read_block(language=language, exclude=exclude)
+        label = pgettext("most read", "Today") if days == 1 else pgettext("most read", "This week")
+        return {"label": label, "articles": articles}
+
     return {
-        "most_read_lists": once(lambda: [
-            (label, articles)
-            for label, articles in [
-                (pgettext("most read", "Today"), most_read(language=language, days=1)),
-                (pgettext("most read", "This week"), most_read(language=language, days=7)),
-                (pgettext("most read", "All time"), most_read(language=language, days=None)),
-            ]
-            if articles
-        ]),
-        "most_read_key": generation_key("most-read-block", language, generation=generation),
+        "most_read": block,
+        "most_read_key": generation_key("most-read-block", language, exclude or "", generation=generation),
         "most_read_seconds": conf.ARTICLES_MOST_READ_CACHE_SECONDS,
     }
 
 
 class ArticleListPage(PageMixin, ListView):
-    """A page listing articles, ``ARTICLES_PER_PAGE`` at a time (``?page=N``; out of range → 404)."""
+    """A page listing articles, ``ARTICLES_PER_PAGE`` at a time (``?page=N``; out of range → 404).
+
+    Its first page opens with the newest article as the lead story (``lead``); the others are ``teasers``.
+    """
 
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset) -> int:
         return conf.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        articles = list(context["articles"])
+        first_page = context["page_obj"] is None or context["page_obj"].number == 1
+        lead = articles.pop(0) if first_page and articles else None
+        return {**context, "lead": lead, "teasers": articles}
 
 
 class ArticleListView(ArticleListPage):
@@ -268,10 +279,24 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
                 else article.available_languages()[0]
             ))),
             more_from_section=once(lambda: more_from_section(article=article, language=language)),
-            telegram=once(lambda: telegram_channel(language)),
-            **most_read_context(language, self.generation),
+            reading_minutes=once(lambda: article.reading_minutes(content_language)),
+            share_links=once(lambda: share_links(canonical_url(), article.translated("title", content_language))),
+            **most_read_context(language, self.generation, exclude=article.pk),
         )
         return context
+
+
+def share_links(url: str, title: str) -> list[dict[str, str]]:
+    """Links that share the article at ``url`` in messengers and social networks: plain addresses of their sharing
+    pages, so the article page loads nothing from them."""
+    query_url, query_text = urlencode({"url": url}), urlencode({"text": title})
+    return [
+        {"name": "Telegram", "url": f"https://t.me/share/url?{query_url}&{query_text}"},
+        {"name": "WhatsApp", "url": "https://wa.me/?" + urlencode({"text": f"{title} {url}"})},
+        {"name": "Facebook", "url": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+        {"name": "X", "url": f"https://x.com/intent/post?{query_url}&{query_text}"},
+        {"name": "VK", "url": f"https://vk.com/share.php?{query_url}&" + urlencode({"title": title})},
+    ]
 
 
 def news_article_data(
@@ -301,7 +326,3 @@ def news_article_data(
         data["image"] = [cover_url]
     return data
 
-
-def telegram_channel(language: str) -> dict[str, str] | None:
-    channel = conf.ARTICLES_TELEGRAM.get(language)
-    return channel if channel and channel.get("url") else None

@@ -291,10 +291,16 @@ ARTICLES_SITE_NAME = os.environ.get("ARTICLES_SITE_NAME", "Newsroom")
 ARTICLES_SITE_URL = os.environ.get("ARTICLES_SITE_URL", "")
 # The Telegram channel article pages invite readers to: ARTICLES_TELEGRAM_RU=https://t.me/… per language, or
 # ARTICLES_TELEGRAM for one channel in every language. The invitation's text is translated in locale/.
+# The demo (NEWSROOM_DEMO, on with DJANGO_DEBUG: `make run`, bench/lighthouse.py) shows it with a channel per
+# language of its own; it is an example address, not a channel of this project.
+NEWSROOM_DEMO = env_flag("NEWSROOM_DEMO", default=DEBUG)
+DEMO_TELEGRAM = {"en": "https://t.me/newsroom_demo_en", "ru": "https://t.me/newsroom_demo_ru",
+                 "kk": "https://t.me/newsroom_demo_kk"}
 ARTICLES_TELEGRAM = {
     code: {"url": url}
     for code, _name in LANGUAGES
-    if (url := os.environ.get(f"ARTICLES_TELEGRAM_{code.upper()}") or os.environ.get("ARTICLES_TELEGRAM"))
+    if (url := os.environ.get(f"ARTICLES_TELEGRAM_{code.upper()}") or os.environ.get("ARTICLES_TELEGRAM")
+        or (DEMO_TELEGRAM.get(code) if NEWSROOM_DEMO else None))
 }
 # View counting (docs/counting.md): "db" writes each view at once; "redis" needs `manage.py flush_view_counts`
 # every minute or so. "beacon" counts through a request the page sends, for pages served from a cache.

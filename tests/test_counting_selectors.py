@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.counting.selectors import daily_views, most_read
+from articles.counting.selectors import daily_views, most_read, most_read_block
 from articles.models import Article
 
 from .support import record
@@ -13,19 +13,17 @@ from .support import record
 pytestmark = pytest.mark.usefixtures("fresh_most_read_cache")
 
 
-def test_most_read_ranks_views_in_the_language_today_this_week_and_all_time(make_article):
+def test_most_read_ranks_views_in_the_language_today_and_this_week(make_article):
     today, week, ever = make_article(), make_article(), make_article()
     record(today, "ru", 3)
     record(week, "ru", 2)
     record(week, "ru", 5, days_ago=6)
     record(week, "ru", 50, days_ago=7)  # outside the week
     record(today, "en", 100)  # another language
-    Article.objects.filter(pk=ever.pk).update(view_count=1000)
+    Article.objects.filter(pk=ever.pk).update(view_count=1000)  # read long ago: in neither window
     assert most_read(language="ru", days=1) == [today, week]
     assert most_read(language="ru", days=7) == [week, today]
     assert [a.views_in_window for a in most_read(language="ru", days=7)] == [7, 3]
-    assert most_read(language="ru", days=None, limit=3) == [ever, today, week]
-    assert most_read(language="ru", days=None, limit=3)[0].views_in_window == 1000
 
 
 def test_most_read_lists_only_published_articles_available_in_the_language(make_article):
@@ -34,7 +32,44 @@ def test_most_read_lists_only_published_articles_available_in_the_language(make_
     for article in (published, english_only, draft):
         record(article, "kk", 2)
     assert most_read(language="kk", days=7) == [published]
-    assert most_read(language="kk", days=None) == [published]
+    assert most_read(language="kk", days=1) == [published]
+
+
+def test_the_block_shows_today_when_three_articles_were_read_today(make_article):
+    stories = [make_article() for _ in range(4)]
+    for position, story in enumerate(stories):
+        record(story, "en", position + 1)
+    record(stories[0], "en", 50, days_ago=3)
+    assert most_read_block(language="en") == (1, [stories[3], stories[2], stories[1], stories[0]])
+
+
+def test_the_block_falls_back_to_the_week_early_in_the_day(make_article):
+    stories = [make_article() for _ in range(4)]
+    record(stories[0], "ru", 1)
+    record(stories[1], "ru", 1)
+    record(stories[2], "ru", 9, days_ago=2)
+    record(stories[3], "ru", 5, days_ago=6)
+    assert most_read_block(language="ru") == (7, [stories[2], stories[3], stories[1], stories[0]])  # ties: newest first
+
+
+def test_the_block_never_lists_the_pages_own_article_and_still_fills_up(make_article):
+    stories = [make_article() for _ in range(7)]
+    for position, story in enumerate(stories):
+        record(story, "kk", 10 - position)
+    days, listed = most_read_block(language="kk", exclude=stories[0].pk)
+    assert days == 1 and listed == stories[1:6]
+    # Leaving the own article out must not drop today below three and turn the block into the week's.
+    days, listed = most_read_block(language="kk", exclude=stories[6].pk)
+    assert days == 1 and listed == stories[:5]
+
+
+def test_the_block_costs_two_queries_on_a_cold_cache_then_none(make_article, django_assert_num_queries):
+    story = make_article()
+    record(story, "en", 2)
+    with django_assert_num_queries(2):  # today (one article: too few), then the week
+        assert most_read_block(language="en") == (7, [story])
+    with django_assert_num_queries(0):
+        assert most_read_block(language="en", exclude=story.pk) == (7, [])
 
 
 def test_most_read_costs_one_query_then_none_while_cached(make_article, django_assert_num_queries):

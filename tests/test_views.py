@@ -384,12 +384,16 @@ def test_article_page_invites_readers_to_the_telegram_channel_of_its_language(
                                   "kk": {"url": "https://t.me/newsroom_kk", "text": "Біздің арнаға жазылыңыз"}}
     html = client.get(make_article().get_absolute_url(language)).content.decode()
     expected = "Біздің арнаға жазылыңыз" if language == "kk" else text
-    assert f'<a href="https://t.me/newsroom_{language}" rel="noopener">{expected}</a>' in html
+    assert f'<a class="telegram-button" href="https://t.me/newsroom_{language}" rel="noopener">{expected}</a>' in html
+    # And the footer of every page names the channel.
+    assert f'<a href="https://t.me/newsroom_{language}" rel="noopener">' in client.get(f"/{language}/").content.decode()
 
 
 def test_no_telegram_invitation_without_a_channel(client, make_article, settings):
     settings.ARTICLES_TELEGRAM = {}
-    assert "t.me" not in client.get(make_article().get_absolute_url("en")).content.decode()
+    html = client.get(make_article().get_absolute_url("en")).content.decode()
+    assert 'class="telegram' not in html and "Telegram channel" not in html
+    assert "t.me/" not in html.replace("https://t.me/share/url?", "")  # only the share link leads there
 
 
 @pytest.mark.parametrize(("language", "heading"), [("en", "Something went wrong"), ("ru", "Что-то пошло не так"),

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
@@ -14,13 +14,16 @@ from ..conf import conf
 from ..models import Article, ArticleDailyViews, column_of
 from ..selectors import public_articles
 
+# Fewer articles read today than this, and the block shows the week instead (early in the day, on a quiet site).
+MOST_READ_TODAY_AT_LEAST = 3
 
-def most_read(*, language: str, days: int | None, limit: int = 5, now: datetime | None = None) -> list[Article]:
-    """The published articles available in ``language`` that were read most, most read first.
 
-    ``days=1`` is today (the site's local day), ``days=7`` today and the six days before, both counting views in
-    ``language`` only; ``days=None`` is all time, by ``Article.view_count`` (every language, the total the page
-    shows). Each article carries that number as ``views_in_window`` and has its section loaded.
+def most_read(*, language: str, days: int, limit: int = 5, now: datetime | None = None) -> list[Article]:
+    """The published articles available in ``language`` that were read most in it, most read first.
+
+    ``days=1`` is today (the site's local day), ``days=7`` today and the six days before. Each article carries its
+    views in the window as ``views_in_window`` and has its section loaded. (There is no all-time list: ranking by
+    ``view_count`` reads the whole archive, and an index on it would slow every counted view.)
 
     Cached for ``ARTICLES_MOST_READ_CACHE_SECONDS``; a miss costs one query, whatever ``limit`` is. The rendered
     bodies are left out (``body_html`` is deferred), so the cached list stays small.
@@ -33,23 +36,35 @@ def most_read(*, language: str, days: int | None, limit: int = 5, now: datetime 
     return articles
 
 
-def most_read_cache_key(*, language: str, days: int | None, limit: int) -> str:
+def most_read_block(
+    *, language: str, limit: int = 5, exclude: int | None = None, now: datetime | None = None
+) -> tuple[int, list[Article]]:
+    """The one "most read" list a page shows: today's, or this week's while today has fewer than three articles;
+    never article ``exclude`` (the page's own). Returns the window's days (1 or 7) and the list.
+
+    Reads the cached lists of ``most_read``, one more than ``limit`` so that leaving the page's article out still
+    fills the block; on a cold cache, one query per window asked.
+    """
+    articles: list[Article] = []
+    for days in (1, 7):
+        articles = [article for article in most_read(language=language, days=days, limit=limit + 1, now=now)
+                    if article.pk != exclude][:limit]
+        if len(articles) >= MOST_READ_TODAY_AT_LEAST:
+            return days, articles
+    return 7, articles
+
+
+def most_read_cache_key(*, language: str, days: int, limit: int) -> str:
     # Under the content generation: a withdrawn article leaves the lists at once.
-    return generation_key("most-read", language, days or "all", limit)
+    return generation_key("most-read", language, days, limit)
 
 
-def most_read_queryset(*, language: str, days: int | None, limit: int, now: datetime | None = None):
+def most_read_queryset(*, language: str, days: int, limit: int, now: datetime | None = None):
     """``most_read`` without the cache."""
     articles = (
         public_articles(language=language)
         .defer("body_html", *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES))
     )
-    if days is None:
-        return (
-            articles.filter(view_count__gt=0)
-            .annotate(views_in_window=F("view_count"))
-            .order_by("-view_count", "-pk")[:limit]
-        )
     recent = ArticleDailyViews.objects.filter(language=language, day__gte=first_day(days, now))
     top = (
         recent.filter(article__in=articles.values("pk"))

@@ -15,7 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ..caching import generation_key
 from ..conf import conf
 from ..markdown.typography import typeset_text
-from ..selectors import public_articles
+from ..selectors import menu_sections, public_articles
 
 logger = logging.getLogger(__name__)
 register = template.Library()
@@ -68,6 +68,30 @@ def latest_articles(count: int = 5) -> list[dict]:
         return []
     cache.set(key, articles, conf.ARTICLES_PAGE_CACHE_SECONDS)
     return articles
+
+
+@register.simple_tag
+def section_menu() -> list[dict]:
+    """The sections that have public articles in the page's language, each a dict of ``url`` and ``name`` (marked
+    with its ``lang`` when the section has no name in this language), for the header's menu and the footer.
+
+    Cached under the content generation; none when the database cannot answer (the 404 page renders regardless).
+    Usage: ``{% section_menu as sections %}``.
+    """
+    language = get_language()
+    key = generation_key("section-menu", language)
+    if (sections := cache.get(key)) is not None:
+        return sections
+    try:
+        sections = [
+            {"url": section.get_absolute_url(language), "name": text(section, "name")}
+            for section in menu_sections(language=language)
+        ]
+    except DatabaseError as error:
+        logger.warning("Section menu left out, the database did not answer: %s", error)
+        return []
+    cache.set(key, sections, conf.ARTICLES_PAGE_CACHE_SECONDS)
+    return sections
 
 
 @register.filter
