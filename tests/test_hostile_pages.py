@@ -23,6 +23,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "xl
 SAFE_SCHEMES = {"http", "https", "mailto", "tel", None}
 # The site's own search forms (the header box, the search page): a GET to this language's search page.
 SITE_SEARCH_ACTION = re.compile(r"/[a-z-]+/search/")
+OWN_SCRIPT = re.compile(r"/static/articles/share(\.[0-9a-f]+)?\.js")
 
 
 class PageAudit(HTMLParser):
@@ -33,6 +34,7 @@ class PageAudit(HTMLParser):
         self.problems: list[str] = []
         self.in_script: str | None = None
         self.scripts: list[str] = []
+        self.own_scripts = 0
 
     def handle_starttag(self, tag, attrs) -> None:
         attrs = dict(attrs)
@@ -41,7 +43,9 @@ class PageAudit(HTMLParser):
         )
         if tag in EMBEDDING and not site_search:
             self.problems.append(f"<{tag}>")
-        if tag == "script":
+        if tag == "script" and set(attrs) == {"src", "defer"} and OWN_SCRIPT.fullmatch(attrs["src"] or ""):
+            self.own_scripts += 1  # the site's own file (share.js), the same on every article page
+        elif tag == "script":
             if attrs.get("type") != "application/ld+json":
                 self.problems.append(f"<script {attrs}>")
             self.in_script = ""
@@ -61,6 +65,8 @@ class PageAudit(HTMLParser):
             self.in_script += data
 
     def handle_endtag(self, tag) -> None:
+        if tag == "script" and self.in_script is None:
+            return  # the end of the site's own script, which has no content
         if tag == "script" and self.in_script is not None:
             self.scripts.append(self.in_script)
             self.in_script = None
@@ -72,6 +78,8 @@ def page_problems(html: str) -> list[str]:
     audit.close()
     for script in audit.scripts:
         json.loads(script)  # the JSON-LD is whole: nothing in it ended the element early
+    if audit.own_scripts > 1:
+        audit.problems.append(f"{audit.own_scripts} copies of the site's own script")
     return audit.problems
 
 

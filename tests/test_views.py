@@ -2,15 +2,18 @@ import html as html_module
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.markdown.typography import typeset_text
-from articles.models import Article
+from articles.models import Article, Section
 
-from .support import BROWSER
+from .support import BROWSER, record
 
 
 def test_root_redirects_to_the_readers_language(client, db):
@@ -492,3 +495,117 @@ def test_a_fallback_pages_section_and_author_links_lead_to_pages_that_exist(clie
     assert len(links) == 3, links
     for link in links:
         assert client.get(link.removeprefix("http://testserver")).status_code == 200, link
+
+
+def test_front_page_opens_with_the_lead_story_then_teasers(client, make_article, section):
+    older, newest = make_article(section=section), make_article(section=section, published_at=timezone.now())
+    html = client.get("/en/").content.decode()
+    lead, teasers = html.split('<div class="teasers">')
+    assert f'href="{newest.get_absolute_url("en")}"' in lead and 'class="lead-story"' in lead
+    assert f'href="{older.get_absolute_url("en")}"' in teasers
+
+
+def test_only_the_first_page_has_a_lead_story(client, make_article, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    make_article(), make_article()
+    assert 'class="lead-story"' in client.get("/en/").content.decode()
+    later = client.get("/en/?page=2").content.decode()
+    assert 'class="lead-story"' not in later and 'class="teaser"' in later
+
+
+@pytest.mark.parametrize(("language", "names"), [("en", ["Society", "Culture"]), ("ru", ["Общество", "Культура"]),
+                                                  ("kk", ["Қоғам", "Мәдениет"])])
+def test_the_header_lists_the_sections_with_articles_in_the_pages_language(client, make_article, language, names):
+    society = Section.objects.create(name_en="Society", name_ru="Общество", name_kk="Қоғам", position=1)
+    culture = Section.objects.create(name_en="Culture", name_ru="Культура", name_kk="Мәдениет", position=2)
+    Section.objects.create(name_en="Empty", name_ru="Пусто", name_kk="Бос", position=0)
+    make_article(section=culture)
+    make_article(section=society)
+    make_article(section=Section.objects.create(name_en="English only", position=3), languages=("ru", "kk"))
+    html = client.get(f"/{language}/").content.decode()
+    menu = html.split('<nav class="section-menu"')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="[^"]+">([^<]+)</a>', menu) == names
+    assert f'href="{society.get_absolute_url(language)}"' in menu
+
+
+def test_the_section_menu_is_cached_and_renewed_by_an_edit(client, make_article, section):
+    make_article(section=section)
+    client.get("/ru/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/ru/")
+    assert not [query for query in captured if "articles_section" in query["sql"] and "EXISTS" in query["sql"]]
+    section.name_ru = "Новое имя"
+    section.save()
+    assert ">Новое имя</a></li></ul>" in client.get("/ru/").content.decode()
+
+
+def test_front_page_costs_two_queries_once_the_caches_are_warm(client, make_article, section):
+    for _ in range(8):
+        record(make_article(section=section), "en", 2)
+    client.get("/en/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/en/").status_code == 200
+    # The page's articles and their count; the section menu and "most read" come from the cache.
+    assert len(captured) == 2, [query["sql"] for query in captured]
+
+
+def test_front_page_on_a_cold_cache_costs_at_most_five_queries(client, make_article, section):
+    for _ in range(8):
+        record(make_article(section=section), "en", 2)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/en/").status_code == 200
+    # The articles, their count, the section menu, and "most read" today (three read: no week needed).
+    assert len(captured) <= 4, [query["sql"] for query in captured]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "5 August 2016, 18:00"), ("ru", "5 августа 2016 г. 18:00"), ("kk", "2016 ж. 5 тамыз, 18:00"),
+])
+def test_dates_carry_the_time_of_day(client, make_article, section, language, expected, settings):
+    settings.TIME_ZONE = "Asia/Almaty"
+    article = make_article(section=section, published_at=datetime(2016, 8, 5, 12, 0, tzinfo=UTC))
+    assert expected in client.get(article.get_absolute_url(language)).content.decode()
+    assert expected in client.get(f"/{language}/").content.decode()
+    assert expected in client.get(section.get_absolute_url(language)).content.decode()
+
+
+@pytest.mark.parametrize(("language", "words", "expected"), [
+    ("en", 10, "1 min read"), ("en", 1000, "5 min read"),
+    ("ru", 10, "1 минута чтения"), ("ru", 400, "2 минуты чтения"), ("ru", 1000, "5 минут чтения"),
+    ("ru", 4200, "21 минута чтения"),
+    ("kk", 10, "1 минутта оқылады"), ("kk", 1000, "5 минутта оқылады"),
+])
+def test_article_page_gives_the_reading_time_in_the_pages_language(client, make_article, language, words, expected):
+    article = make_article(**{f"body_{code}": "слово " * words for code in ("en", "ru", "kk")})
+    html = client.get(article.get_absolute_url(language)).content.decode()
+    assert f'<span class="reading-time">{expected}</span>' in html
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Updated"), ("ru", "Обновлено"), ("kk", "Жаңартылды")])
+def test_an_article_edited_after_publishing_says_when(client, make_article, language, label):
+    article = make_article(published_at=timezone.now() - timedelta(days=2))
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at + timedelta(seconds=30))
+    assert 'class="updated"' not in client.get(article.get_absolute_url(language)).content.decode()
+    article.title_en = "Corrected"
+    article.save()
+    html = client.get(article.get_absolute_url(language)).content.decode()
+    assert f'<span class="updated">{label} <time datetime="' in html
+
+
+def test_article_page_shares_its_canonical_address_through_plain_links(client, make_article, settings):
+    settings.ARTICLES_SITE_URL = "https://news.example.kz"
+    article = make_article(title_en="Trams & buses")
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    address = quote(f"https://news.example.kz{article.get_absolute_url('en')}", safe="")
+    for start in (f"https://t.me/share/url?url={address}&amp;text=Trams+%26+buses",
+                  "https://wa.me/?text=Trams+%26+buses+" + address,
+                  f"https://www.facebook.com/sharer/sharer.php?u={address}",
+                  f"https://x.com/intent/post?url={address}&amp;text=Trams+%26+buses",
+                  f"https://vk.com/share.php?url={address}&amp;title=Trams+%26+buses"):
+        assert f'<a href="{start}" rel="noopener nofollow">' in html
+    assert f'<a class="share-copy" href="https://news.example.kz{article.get_absolute_url("en")}"' in html
+    # Nothing is loaded from those networks: every script, style and image is the site's own.
+    sources = re.findall(r'<(?:script|img)[^>]* src="([^"]+)"|<link[^>]* href="([^"]+)"', html)
+    assert [src for pair in sources for src in pair if src.startswith("/static/articles/share")]
+    assert not [src for pair in sources for src in pair if src.startswith("http") and "news.example.kz" not in src]

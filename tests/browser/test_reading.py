@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from articles.models import Article, Section
 
+from ..support import record
+
 BODY = {
     "en": "## Why it matters\n\nThe new line links the airport with the old town.\n\n> We waited ten years.\n",
     "ru": "## Почему это важно\n\nНовая линия свяжет аэропорт со старым городом.\n\n> Мы ждали десять лет.\n",
@@ -87,14 +89,18 @@ def test_article_page_screenshots(page: Page, live_server, transactional_db, for
         assert path.stat().st_size > 5_000
 
 
-def test_a_printed_article_is_the_story_alone_full_width_with_its_links_addresses(page: Page, live_server, story):
+def test_a_printed_article_is_the_story_alone_full_width_with_its_links_addresses(
+    page: Page, live_server, story, make_article, settings
+):
+    settings.ARTICLES_TELEGRAM = {"en": {"url": "https://t.me/newsroom_en"}}
     story.body_en = "See [the plan](https://example.kz/plan) and [the note](#fn)."
     story.save()
-    Article.objects.filter(pk=story.pk).update(view_count=3)  # so that "most read" is on the page
+    record(make_article(), "en", 3)  # so that "most read" is on the page
     page.goto(live_server.url + story.get_absolute_url("en"))
     expect(page.locator(".most-read")).to_be_visible()
     page.emulate_media(media="print")
-    for hidden in (".site-search", ".language-switcher", ".most-read", ".skip-link"):
+    for hidden in (".site-search", ".language-switcher", ".section-menu", ".most-read", ".share", ".telegram",
+                   ".site-footer", ".skip-link"):
         expect(page.locator(hidden)).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
     main_width, body_width = page.evaluate(
