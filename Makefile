@@ -20,7 +20,8 @@ PYTHON ?= $(shell $(find_python))
 .PHONY: setup run test lint messages check-messages bench clean
 setup: $(VENV)/.installed node_modules/.installed
 
-# The HTML checker and axe-core that the suite runs on rendered pages; skipped (with a note) without npm.
+# The HTML checker and axe-core that the suite runs on rendered pages, and Lighthouse for `make bench`; skipped
+# (with a note) without npm.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML-validity and accessibility tests will be skipped"; fi
@@ -75,7 +76,8 @@ check-messages: setup
 # unique long ones (bench/user_agents.py); search page p50/p95 at 100,000 articles on PostgreSQL
 # (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable);
 # every page's cost at 1,000 and at 100,000 articles, cold (bench/scale.py: BENCH_ARTICLES, BENCH_DATABASE_URL; the
-# archives are built once and reused).
+# archives are built once and reused); Lighthouse's four scores for the demo's front and article pages in each
+# language, mobile (bench/lighthouse.py; skipped with a note without npm).
 bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}
@@ -83,6 +85,8 @@ bench: setup
 	$(PY) -m bench.user_agents
 	$(PY) -m bench.search
 	$(PY) -m bench.scale
+	@if command -v npm >/dev/null && test -x node_modules/.bin/lighthouse; then $(PY) -m bench.lighthouse; \
+	else echo "npm or node_modules/.bin/lighthouse missing: Lighthouse skipped"; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis .mypy_cache .ruff_cache

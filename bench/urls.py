@@ -7,8 +7,10 @@ the difference between the two is what the article page costs.
 import os
 from functools import cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.static import serve
 
 from newsroom.urls import urlpatterns as site_urlpatterns
 
@@ -27,3 +29,7 @@ def bare_page(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("bench/bare/", bare_page), *site_urlpatterns]
+
+# bench/lighthouse.py: uploaded covers, as the web server in front of gunicorn serves MEDIA_ROOT in production.
+if os.environ.get("BENCH_SERVE_MEDIA"):
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
