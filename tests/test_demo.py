@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.conf import conf
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, ArticleDailyViews, Author, Byline, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,13 @@ def test_demo_articles_have_varied_dates_views_and_markdown():
             assert syntax in markdown, (code, syntax)
     assert Article.objects.filter(bylines__position=1).exists()
     assert Article.objects.exclude(cover="").exists()
+
+
+def test_demo_articles_are_not_updated_by_their_import_and_are_read_today(client):
+    load_demo()
+    assert not [article.key for article in Article.objects.published() if article.updated_after_publishing()]
+    html = client.get("/ru/").content.decode()
+    assert '<aside class="most-read"' in html and "Сегодня" in html
+    views = list(ArticleDailyViews.objects.values_list("article", "language", "day", "views"))
+    load_demo()
+    assert list(ArticleDailyViews.objects.values_list("article", "language", "day", "views")) == views

@@ -93,3 +93,18 @@ def test_upload_limits_that_are_not_positive_whole_numbers_are_a_system_check_er
     settings.ARTICLES_MAX_UPLOAD_BYTES = value
     with pytest.raises(SystemCheckError, match=r"articles\.E202"):
         call_command("check", tags=["compatibility"])
+
+
+TELEGRAM = (
+    "from newsroom import settings; "
+    "print(sorted((code, channel['url']) for code, channel in settings.ARTICLES_TELEGRAM.items()))"
+)
+
+
+def test_the_demo_shows_a_telegram_channel_in_every_language_and_production_none():
+    demo = run(TELEGRAM, DJANGO_DEBUG="1")
+    assert demo.stdout.strip() == str([(code, f"https://t.me/newsroom_demo_{code}") for code in ("en", "kk", "ru")])
+    assert run(TELEGRAM, DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "[]"
+    assert "newsroom_demo_en" in run(TELEGRAM, DJANGO_SECRET_KEY="x" * 50, NEWSROOM_DEMO="1").stdout
+    own = run(TELEGRAM, DJANGO_DEBUG="1", ARTICLES_TELEGRAM_RU="https://t.me/our_ru").stdout
+    assert "('ru', 'https://t.me/our_ru')" in own and "('en', 'https://t.me/newsroom_demo_en')" in own
