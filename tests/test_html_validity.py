@@ -12,7 +12,7 @@ VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / 
 
 
 @pytest.mark.parametrize("content", ["site_pages", "demo_pages", "search_pages"])
-def test_every_public_page_passes_the_nu_html_checker(client, request, content, tmp_path):
+def test_every_public_page_passes_the_nu_html_checker(db, client, request, content, tmp_path):
     site_pages = request.getfixturevalue(content)
     if not (VNU_JAR.exists() and shutil.which("java")):
         reason = "vnu-jar or java missing: run `npm install` and install a Java runtime"
