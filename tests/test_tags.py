@@ -1,14 +1,18 @@
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.caching import content_generation
 from articles.models import Article, Tag
 from articles.selectors import related_articles
+
+from .support import ADD_URL, article_form, change_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -325,3 +329,54 @@ def test_tag_sitemap_names_each_tag_in_the_languages_it_has_public_articles_in(c
     body = client.get("/sitemap-tags.xml").content.decode()
     assert f"/en/tags/{tag.slug_en}/" in body and f"/ru/tags/{tag.slug_ru}/" in body
     assert f"/kk/tags/{tag.slug_kk}/" not in body and "hidden" not in body
+
+
+# --- Admin ----------------------------------------------------------------------------------------------------
+
+
+def test_admin_finds_tags_by_name_in_any_language_and_by_key(admin_client, make_tag):
+    make_tag("almaty", en="Almaty", ru="Алматы", kk="Алматы")
+    make_tag("winter", en="Winter", ru="Зима", kk="Қыс")
+    changelist = reverse("admin:articles_tag_changelist")
+
+    def found(term: str) -> list[str]:
+        return [tag.key for tag in admin_client.get(changelist, {"q": term}).context["cl"].result_list]
+
+    assert found("Қыс") == ["winter"]
+    assert found("almaty") == ["almaty"]
+    assert found("Зим") == ["winter"]
+
+
+def test_article_form_chooses_tags_by_autocomplete_and_saves_them(admin_client, make_article, make_tag):
+    author = make_article.author()
+    tags = [make_tag("almaty"), make_tag("winter")]
+    form = admin_client.get(ADD_URL).content.decode()
+    assert re.search(r'<select name="tags"[^>]*class="admin-autocomplete', form)
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "winter-kk", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    ).json()
+    assert [result["id"] for result in found["results"]] == [str(tags[1].pk)]
+    response = admin_client.post(ADD_URL, article_form(author, tags=[str(tag.pk) for tag in tags]))
+    assert response.status_code == 302
+    assert set(Article.objects.get().tags.all()) == set(tags)
+
+
+def test_a_translator_cannot_change_an_articles_tags(client, roles, make_article, make_tag):
+    from django.contrib.auth.models import Group, User
+
+    translator = User.objects.create_user("kk-translator", password="pw", is_staff=True)
+    translator.groups.add(Group.objects.get(name="Translators (kk)"))
+    article = tagged(make_article(), make_tag("almaty"))
+    client.force_login(translator)
+    html = client.get(change_url(article)).content.decode()
+    assert 'name="title_kk"' in html and 'name="tags"' not in html
+
+
+def test_editors_manage_tags_and_authors_may_choose_them(roles):
+    from django.contrib.auth.models import Group
+
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    authors = set(Group.objects.get(name="Authors").permissions.values_list("codename", flat=True))
+    assert {"view_tag", "add_tag", "change_tag", "delete_tag"} <= editors
+    assert "view_tag" in authors and "add_tag" not in authors
