@@ -308,6 +308,33 @@ def test_related_articles_read_a_bounded_number_of_each_tags_articles(make_artic
     assert left_out.published_at > latest[1].published_at
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")
+def test_related_articles_read_a_popular_tags_latest_articles_from_its_index_alone(make_article, make_tag):
+    tag, others = make_tag("popular"), [make_tag(f"other-{number}") for number in range(50)]
+    article = tagged(make_article(), tag)
+    published = {"status": Article.Status.PUBLISHED, "published_at": hours_ago(2)}
+    many = Article.objects.bulk_create(
+        Article(**published, title_en=f"Story {number}", body_en="Text.") for number in range(6000)
+    )
+    # A third of the archive carries the popular tag; every article carries two of fifty others.
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article_id=other.pk, tag_id=tag_id)
+        for number, other in enumerate(many)
+        for tag_id in {*([tag.pk] if number % 3 == 0 else []), others[number % 50].pk, others[number * 7 % 49].pk}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article; ANALYZE articles_article_tags")
+    article = Article.objects.with_tags().get(pk=article.pk)
+    with CaptureQueriesContext(connection) as captured:
+        related = related_articles(article=article, language="en")
+    assert related == [other for number, other in enumerate(many) if number % 3 == 0][::-1][:4]
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan Backward using articles_article_tags_by_tag" in plan, plan
+
+
 def test_article_page_shows_related_articles_in_its_language(client, make_article, make_tag):
     tag = make_tag("a")
     article = tagged(make_article(), tag)
