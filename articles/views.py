@@ -278,6 +278,10 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
             return absolute_url(request, article.get_absolute_url(content_language))
 
         @once
+        def related() -> list[Article]:
+            return related_articles(article=article, language=language)
+
+        @once
         def cover_url() -> str:
             return absolute_url(request, article.cover.url) if article.cover else ""
 
@@ -306,9 +310,13 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
             ))),
-            more_from_section=once(lambda: more_from_section(article=article, language=language)),
+            # "More from the section": four that "Related articles" does not show already (which may take four).
+            more_from_section=once(lambda: [
+                other for other in more_from_section(article=article, language=language, limit=8)
+                if other not in related()
+            ][:4]),
             tags=once(lambda: tags_in(article, content_language)),
-            related_articles=once(lambda: related_articles(article=article, language=language)),
+            related_articles=related,
             telegram=once(lambda: telegram_channel(language)),
             **most_read_context(language, self.generation),
         )

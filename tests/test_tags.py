@@ -1,9 +1,11 @@
+import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -407,3 +409,25 @@ def test_editors_manage_tags_and_authors_may_choose_them(roles):
     authors = set(Group.objects.get(name="Authors").permissions.values_list("codename", flat=True))
     assert {"view_tag", "add_tag", "change_tag", "delete_tag"} <= editors
     assert "view_tag" in authors and "add_tag" not in authors
+
+
+def test_more_from_the_section_leaves_out_what_related_articles_show(client, make_article, make_tag, section):
+    tag = make_tag("a")
+    article = tagged(make_article(section=section), tag)
+    in_both = tagged(make_article(section=section, published_at=hours_ago(3)), tag)
+    section_only = [make_article(section=section, published_at=hours_ago(hours)) for hours in (10, 9, 8, 7)]
+    context = client.get(article.get_absolute_url("en")).context
+    assert context["related_articles"]() == [in_both, section_only[3], section_only[2], section_only[1]]
+    assert context["more_from_section"]() == [section_only[0]]
+
+
+def test_every_demo_article_has_tags_named_in_every_language(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert not Article.objects.filter(tags=None).exists()
+    assert not Tag.objects.filter(Q(name_en=None) | Q(name_ru=None) | Q(name_kk=None)).exists()
+    almaty = Tag.objects.get(key="almaty")
+    for language in ("en", "ru", "kk"):
+        response = client.get(almaty.get_absolute_url(language))
+        assert response.status_code == 200 and response.context["articles"]
