@@ -431,3 +431,12 @@ def test_every_demo_article_has_tags_named_in_every_language(client, db):
     for language in ("en", "ru", "kk"):
         response = client.get(almaty.get_absolute_url(language))
         assert response.status_code == 200 and response.context["articles"]
+
+
+def test_tag_list_in_the_admin_counts_each_tags_articles(admin_client, make_article, make_tag):
+    busy = make_tag("busy")
+    make_tag("idle")
+    for _ in range(3):
+        tagged(make_article(status=Article.Status.DRAFT), busy)
+    response = admin_client.get(reverse("admin:articles_tag_changelist"), {"o": "-3"})
+    assert [(tag.key, tag.article_count) for tag in response.context["cl"].result_list] == [("busy", 3), ("idle", 0)]
