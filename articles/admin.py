@@ -133,7 +133,7 @@ class TagAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         # A subquery per row shown, rather than a GROUP BY over every tagging, which counting the list would read.
-        taggings = Article.tags.through._default_manager  # type: ignore[attr-defined]
+        taggings = Article.tags.through._default_manager
         per_tag = taggings.filter(tag_id=OuterRef("pk")).order_by().values("tag_id").annotate(count=Count("*"))
         return super().get_queryset(request).annotate(
             article_count=Coalesce(Subquery(per_tag.values("count")), 0)
