@@ -83,6 +83,9 @@ def more_from_section(*, article: Article, language: str, limit: int = 4) -> lis
 # How many of the latest articles to carry each tag (and of its section's) the related articles are chosen from:
 # enough to rank by shared tags, few enough that a tag on 50,000 articles costs what a tag on fifty does.
 RELATED_CANDIDATES = 200
+# And of how many of the article's tags (the ranking still counts every one it shares): a bound for the rare
+# article an editor gave dozens of tags.
+RELATED_TAG_POOLS = 20
 
 
 def related_articles(*, article: Article, language: str, limit: int = 4) -> list[Article]:
@@ -92,7 +95,7 @@ def related_articles(*, article: Article, language: str, limit: int = 4) -> list
     ``article`` should come with its tags (``with_tags()``, as ``published_article`` fetches it), else reading
     them costs one more query. The query reads a bounded number of rows whatever the archive's size: of each tag,
     the ``RELATED_CANDIDATES`` articles that were given it last (the highest article ids, read from the tag's
-    index alone), and as many of the section's newest public articles; the publication rule and the ranking
+    index alone; of ``RELATED_TAG_POOLS`` tags at most), and as many of the section's newest public articles; the publication rule and the ranking
     apply to those. An old article that shares many tags but was written before all of them is left out, which a
     news page can afford.
     """
@@ -106,7 +109,7 @@ def related_articles(*, article: Article, language: str, limit: int = 4) -> list
         tagged = Article.tags.through._default_manager  # type: ignore[attr-defined]
         pools: list[QuerySet] = [
             tagged.filter(tag_id=tag_id).order_by("-article_id").values("article_id")[:RELATED_CANDIDATES]
-            for tag_id in tag_ids
+            for tag_id in tag_ids[:RELATED_TAG_POOLS]
         ]
         if article.section_id is not None:
             pools.append(

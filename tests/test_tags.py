@@ -440,3 +440,18 @@ def test_tag_list_in_the_admin_counts_each_tags_articles(admin_client, make_arti
         tagged(make_article(status=Article.Status.DRAFT), busy)
     response = admin_client.get(reverse("admin:articles_tag_changelist"), {"o": "-3"})
     assert [(tag.key, tag.article_count) for tag in response.context["cl"].result_list] == [("busy", 3), ("idle", 0)]
+
+
+def test_related_articles_are_chosen_from_the_pools_of_a_bounded_number_of_tags(make_article, make_tag, monkeypatch):
+    from articles import selectors
+
+    monkeypatch.setattr(selectors, "RELATED_TAG_POOLS", 2)
+    tags = [make_tag(f"t{number}") for number in range(3)]
+    article = tagged(make_article(), *tags)
+    first, second, third = (tagged(make_article(), tag) for tag in tags)
+    both = tagged(make_article(published_at=hours_ago(9)), tags[0], tags[2])
+    article = Article.objects.with_tags().get(pk=article.pk)
+    # The third tag has no pool of its own, but still counts for an article another pool brings.
+    related = related_articles(article=article, language="en")
+    assert related == [both, second, first] and related[0].shared_tags == 2
+    assert third not in related
