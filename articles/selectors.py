@@ -95,9 +95,9 @@ def related_articles(*, article: Article, language: str, limit: int = 4) -> list
     ``article`` should come with its tags (``with_tags()``, as ``published_article`` fetches it), else reading
     them costs one more query. The query reads a bounded number of rows whatever the archive's size: of each tag,
     the ``RELATED_CANDIDATES`` articles that were given it last (the highest article ids, read from the tag's
-    index alone; of ``RELATED_TAG_POOLS`` tags at most), and as many of the section's newest public articles; the publication rule and the ranking
-    apply to those. An old article that shares many tags but was written before all of them is left out, which a
-    news page can afford.
+    index alone; of ``RELATED_TAG_POOLS`` tags at most), and as many of the section's newest public articles;
+    the publication rule and the ranking apply to those. An old article that shares many tags but was written
+    before all of them is left out, which a news page can afford.
     """
     tag_ids = sorted(tag.pk for tag in article.tags.all())
     if not tag_ids and article.section_id is None:
