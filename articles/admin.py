@@ -10,7 +10,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,7 +27,7 @@ from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
-from .models import Article, Author, Byline, Section
+from .models import Article, Author, Byline, Section, Tag
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import TEXT_FIELDS
 from .roles import translator_languages
@@ -66,7 +67,7 @@ class TranslatorLimitsMixin:
         # Read-only fields are not part of the form, so a crafted POST cannot set them either.
         editable = {build_localized_fieldname(name, code) for name in self.trans_opts.fields for code in languages}
         return readonly + [
-            field.name for field in self.model._meta.fields
+            field.name for field in [*self.model._meta.fields, *self.model._meta.many_to_many]
             if field.editable and not field.primary_key and field.name not in editable
             and field.name not in readonly and field.name not in self.trans_opts.fields
         ]
@@ -123,6 +124,24 @@ class SectionAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "key", "position"]
     list_editable = ["position"]
     search_fields = translated_search_fields("name")
+
+
+@admin.register(Tag)
+class TagAdmin(TranslatorLimitsMixin, TabbedTranslationAdmin):
+    list_display = ["__str__", "key", "article_count"]
+    search_fields = [*translated_search_fields("name"), "key"]
+
+    def get_queryset(self, request):
+        # A subquery per row shown, rather than a GROUP BY over every tagging, which counting the list would read.
+        taggings = Article.tags.through._default_manager
+        per_tag = taggings.filter(tag_id=OuterRef("pk")).order_by().values("tag_id").annotate(count=Count("*"))
+        return super().get_queryset(request).annotate(
+            article_count=Coalesce(Subquery(per_tag.values("count")), 0)
+        )
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, tag: Tag) -> int:
+        return tag.article_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Author)
@@ -194,6 +213,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
     inlines = [BylineInline]
+    autocomplete_fields = ["tags"]
     formfield_overrides = IMAGE_UPLOAD_OVERRIDES
     readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
@@ -202,7 +222,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
-        (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
+        (_("Publication"), {"fields": ["section", "tags", "status", "published_at", "key"]}),
         (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
     ]
 

@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
@@ -18,10 +18,16 @@ class ArticlesConfig(AppConfig):
 
         register_article_revisions()
 
-        for model_name in ("Article", "Author", "Section", "Byline"):
+        for model_name in ("Article", "Author", "Section", "Tag", "Byline"):
             model = self.get_model(model_name)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"articles-content-{model_name}-delete")
+        # An article's tags are set after the article is saved (the admin's form, an import): a change of them is
+        # a change of content too.
+        m2m_changed.connect(
+            content_changed, sender=self.get_model("Article").tags.through,  # type: ignore[attr-defined]
+            dispatch_uid="articles-content-tags",
+        )
         for model_name in ("Article", "Author"):
             model = self.get_model(model_name)
             pre_save.connect(remember_replaced_files, sender=model, dispatch_uid=f"articles-files-{model_name}-pre")

@@ -1,14 +1,16 @@
 import re
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import get_language, gettext
 
 from .conf import conf
 from .markdown.typography import typeset_text
-from .models import Article
-from .selectors import public_articles
+from .models import Article, Tag
+from .selectors import public_articles, public_tag
 from .site_url import absolute_url
 
 # Characters XML 1.0 cannot carry at all; a title holding one would otherwise make the whole feed fail.
@@ -22,7 +24,7 @@ def xml_text(text: str) -> str:
 class LatestArticlesFeed(Feed):
     """The newest articles available in the feed's language: ``/<lang>/feed/``."""
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> HttpRequest:
         # Links are made absolute here, from the site URL (site_url.py), not by Feed from the Host header: the
@@ -68,3 +70,66 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, article: Article) -> list[str]:
         return [xml_text(str(article.section))] if article.section else []
+
+
+@dataclass
+class TaggedRequest:
+    """What a tag's feed is about: the request (for absolute links) and the tag."""
+
+    request: HttpRequest
+    tag: Tag
+
+
+class TagFeed(LatestArticlesFeed):
+    """The newest articles with one tag, available in the feed's language: ``/<lang>/tags/<slug>/feed/``.
+
+    Like the tag's page: not found in a language the tag has no name or public article in, and another
+    language's slug redirects (301) to this language's feed.
+    """
+
+    view_name = "articles:tag_feed"
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = get_language()
+        tag = public_tag(slug=kwargs["slug"], language=language)
+        if tag is None:
+            raise Http404("No tag with public articles at this address.")
+        own_slug = tag.translated("slug", language)
+        if own_slug != kwargs["slug"]:
+            return HttpResponsePermanentRedirect(reverse(self.view_name, kwargs={"slug": own_slug}))
+        return super().__call__(request, tag=tag)
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> TaggedRequest:  # type: ignore[override]
+        return TaggedRequest(request, kwargs["tag"])
+
+    def title(self, subject: TaggedRequest) -> str:  # type: ignore[override]
+        return f"{subject.tag.translated('name', get_language())} — {conf.ARTICLES_SITE_NAME}"
+
+    def link(self, subject: TaggedRequest) -> str:  # type: ignore[override]
+        return absolute_url(subject.request, subject.tag.get_absolute_url())
+
+    def feed_url(self, subject: TaggedRequest) -> str:  # type: ignore[override]
+        return absolute_url(subject.request, subject.request.path)
+
+    def description(self, subject: TaggedRequest) -> str:  # type: ignore[override]
+        return gettext("The latest news about %(tag)s from %(site)s") % {
+            "tag": subject.tag.translated("name", get_language()), "site": conf.ARTICLES_SITE_NAME,
+        }
+
+    def items(self, subject: TaggedRequest) -> list[Article]:  # type: ignore[override]
+        articles = list(
+            public_articles(language=get_language()).filter(tags=subject.tag).with_bylines()[: conf.ARTICLES_PER_PAGE]
+        )
+        for article in articles:
+            article.feed_link = absolute_url(subject.request, article.get_absolute_url())  # type: ignore[attr-defined]
+        return articles
+
+
+class TagAtomFeed(TagFeed):
+    """The tag's feed as Atom: ``/<lang>/tags/<slug>/atom/``."""
+
+    feed_type = Atom1Feed
+    view_name = "articles:tag_atom_feed"
+
+    def subtitle(self, subject: TaggedRequest) -> str:
+        return self.description(subject)

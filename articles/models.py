@@ -1,4 +1,4 @@
-"""Authors, sections and articles.
+"""Authors, sections, tags and articles.
 
 Translated fields are registered in ``translation.py`` (django-modeltranslation adds one column per language,
 ``title_en``, ``title_ru``, …); this module stays a plain Django model module.
@@ -337,6 +337,48 @@ class Author(TranslatedModel):
         validate_markdown(self, "bio")
 
 
+class Tag(TranslatedModel):
+    """A subject articles share (a city, a topic), named and addressed in each language it has a name in.
+
+    Like a section, a tag has a page per language at its slug in that language; a language without a name has
+    no slug (NULL) and no page. The key is what imports find it by.
+    """
+
+    key = models.CharField(
+        _("key"), max_length=100, unique=True, null=True, blank=True,
+        help_text=_("A stable identifier that imports use to find this tag again."),
+    )
+    # Translators: a tag's name, a word or two (Russian «название»), not a person's name.
+    name = models.CharField(pgettext_lazy("tag", "name"), max_length=100, blank=True)
+    # NULL, not '', in a language without a name: the per-language unique constraints let many rows lack one.
+    slug = models.SlugField(_("slug"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    former_slugs = GenericRelation("SlugHistory")
+
+    # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
+    objects: ClassVar[models.Manager["Tag"]] = models.Manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = unique_per_language("tag", "slug")
+
+    def __str__(self) -> str:
+        return self.first_translation("name") or self.key or ""
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = blank_to_none(self.key)
+        self.fill_slugs("name")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """This tag's page in ``language`` (default: the active one), else in its first language."""
+        return self.url_by_slug("articles:tag_detail", language)
+
+    def clean(self) -> None:
+        require_one_translation(self, "name")
+
+
 # An article is available in a language when all of these are filled in that language.
 AVAILABILITY_FIELDS = ("title", "body")
 
@@ -399,6 +441,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """What readers of ``language`` may see: ``published()`` articles that are ``available_in(language)``."""
         return self.published().available_in(language)
 
+    def with_tags(self) -> "ArticleQuerySet":
+        """Fetch each article's tags in one more query for the whole list."""
+        return self.prefetch_related(models.Prefetch("tags", queryset=Tag.objects.order_by("pk")))
+
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch each article's authors, in byline order, in one more query for the whole list."""
         return self.prefetch_related(
@@ -451,6 +497,7 @@ class Article(TranslatedModel):
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles",
         verbose_name=_("section"),
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publication time"), null=True, blank=True, db_index=True, validators=[validate_publication_time],

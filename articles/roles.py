@@ -1,7 +1,7 @@
 """Translators: staff users confined to the languages of their "Translators (<code>)" groups.
 
 ``setup_roles`` creates one such group per language. A member of any of them edits only the translated fields of
-its languages (of articles, authors and sections); every other field, publishing included, is read-only to them,
+its languages (of articles, authors, sections and tags); every other field, publishing included, is read-only to them,
 whatever else they may be. Superusers are never confined. An editor who also translates needs no translator group.
 """
 

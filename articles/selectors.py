@@ -10,12 +10,13 @@ from operator import or_
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 from .caching import generation_key
 from .conf import conf
-from .models import Article, ArticleQuerySet, Author, Section, SlugHistory, TranslatedModel
+from .models import Article, ArticleQuerySet, Author, Section, SlugHistory, Tag, TranslatedModel
 
 Translated = TypeVar("Translated", bound=TranslatedModel)
 
@@ -50,7 +51,7 @@ def find_by_slug(*, queryset: QuerySet[Translated], slug: str, language: str) ->
 
 
 def published_article(*, slug: str, language: str, generation: int | None = None) -> Article | None:
-    """The published article at ``slug`` (this language's, else another's), with section and bylines.
+    """The published article at ``slug`` (this language's, else another's), with section, bylines and tags.
 
     Kept in the cache under the content generation, so an edit, a withdrawal or a new byline is seen at once.
     Only hits are kept: a scheduled article turns up by itself when its time comes.
@@ -59,7 +60,8 @@ def published_article(*, slug: str, language: str, generation: int | None = None
     article = cache.get(key)
     if article is None:
         article = find_by_slug(
-            queryset=Article.objects.published().select_related("section").with_bylines(), slug=slug, language=language
+            queryset=Article.objects.published().select_related("section").with_bylines().with_tags(),
+            slug=slug, language=language,
         )
         if article is not None:
             cache.set(key, article, conf.ARTICLES_PAGE_CACHE_SECONDS)
@@ -84,6 +86,79 @@ def menu_sections(*, language: str) -> list[Section]:
     return list(Section.objects.filter(has_public_article))
 
 
+# How many of the latest articles to carry each tag (and of its section's) the related articles are chosen from:
+# enough to rank by shared tags, few enough that a tag on 50,000 articles costs what a tag on fifty does.
+RELATED_CANDIDATES = 200
+# And of how many of the article's tags (the ranking still counts every one it shares): a bound for the rare
+# article an editor gave dozens of tags.
+RELATED_TAG_POOLS = 20
+
+
+def related_articles(*, article: Article, language: str, limit: int = 4) -> list[Article]:
+    """Up to ``limit`` other public articles in ``language`` that share the most tags with ``article``, then
+    others of its section; newest first among equals. Cached under the content generation; one query on a miss.
+
+    ``article`` should come with its tags (``with_tags()``, as ``published_article`` fetches it), else reading
+    them costs one more query. The query reads a bounded number of rows whatever the archive's size: of each tag,
+    the ``RELATED_CANDIDATES`` articles that were given it last (the highest article ids, read from the tag's
+    index alone; of ``RELATED_TAG_POOLS`` tags at most), and as many of the section's newest public articles;
+    the publication rule and the ranking apply to those. An old article that shares many tags but was written
+    before all of them is left out, which a news page can afford.
+    """
+    tag_ids = sorted(tag.pk for tag in article.tags.all())
+    if not tag_ids and article.section_id is None:
+        return []
+    key = generation_key("related-articles", article.pk, language)
+    related = cache.get(key)
+    if related is None:
+        # django-stubs cannot type the through model that Django makes for a many-to-many field.
+        tagged = Article.tags.through._default_manager  # type: ignore[attr-defined]
+        pools: list[QuerySet] = [
+            tagged.filter(tag_id=tag_id).order_by("-article_id").values("article_id")[:RELATED_CANDIDATES]
+            for tag_id in tag_ids[:RELATED_TAG_POOLS]
+        ]
+        if article.section_id is not None:
+            pools.append(
+                public_articles(language=language).filter(section_id=article.section_id)
+                .order_by("-published_at", "-pk").values("pk")[:RELATED_CANDIDATES]
+            )
+        related = list(
+            public_articles(language=language).exclude(pk=article.pk).filter(pk__in=union_of(pools))
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
+        cache.set(key, related, conf.ARTICLES_PAGE_CACHE_SECONDS)
+    return related
+
+
+def union_of(querysets: list[QuerySet]) -> RawSQL:
+    """One subquery (a UNION) of the single-column, sliced ``querysets``, each keeping its own ORDER BY and LIMIT.
+
+    Written as SQL around the querysets' own SQL, because Django cannot put a LIMIT inside a UNION on SQLite.
+    """
+    parts: list[str] = []
+    params: list[object] = []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS pool_{number}")
+        params.extend(part_params)
+    return RawSQL(" UNION ".join(parts), params)
+
+
+def public_tag(*, slug: str, language: str) -> Tag | None:
+    """The tag at ``slug`` (this language's, else another's, else a former one), if it has a name and a public
+    article in ``language``; else None."""
+    tag = find_by_slug(queryset=tags_with_public_languages(), slug=slug, language=language)
+    if tag is None or not tag.translated("name", language) or language not in public_languages(tag):
+        return None
+    return tag
+
+
+def tags_with_public_languages() -> QuerySet[Tag]:
+    """Every tag, marked with the languages it has public articles in (read them with ``public_languages``)."""
+    return with_public_languages(Tag.objects.all(), article_relation="tags")
+
+
 def sections_with_public_languages() -> QuerySet[Section]:
     """Every section, marked with the languages it has public articles in (read them with ``public_languages``)."""
     return with_public_languages(Section.objects.all(), article_relation="section")
@@ -106,6 +181,6 @@ def with_public_languages(queryset: QuerySet[Translated], *, article_relation: s
     })
 
 
-def public_languages(obj: Section | Author) -> list[str]:
-    """The languages a section or author fetched ``with_public_languages()`` has a public article in."""
+def public_languages(obj: Section | Author | Tag) -> list[str]:
+    """The languages a section, author or tag fetched ``with_public_languages()`` has a public article in."""
     return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]

@@ -1,5 +1,5 @@
 """Sitemaps: an index at ``/sitemap.xml`` naming one file per language and month of articles, one of sections and
-one of authors; and a Google News sitemap of the last 48 hours.
+one of authors, one of tags; and a Google News sitemap of the last 48 hours.
 
 Each file stays far below Google's limits (50,000 addresses, 50 MB) and is read with a range over
 ``published_at`` that an index serves, so none grows slower as the archive grows; the index itself costs one
@@ -22,8 +22,13 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Translation
-from .selectors import authors_with_public_languages, public_languages, sections_with_public_languages
+from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Tag, Translation
+from .selectors import (
+    authors_with_public_languages,
+    public_languages,
+    sections_with_public_languages,
+    tags_with_public_languages,
+)
 from .site_url import site_host, site_root, site_scheme
 
 # The name of the view that serves one sitemap file (Django's), given a ``section`` as its file's name.
@@ -120,6 +125,18 @@ class SectionSitemap(SiteSitemap):
         return [code for code in public_languages(section) if section.translated("slug", code)]
 
 
+class TagSitemap(SiteSitemap):
+    """Every tag, in each language it has a name and a public article in."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return tags_with_public_languages()
+
+    def get_languages_for_item(self, tag: Tag) -> list[str]:
+        return [code for code in public_languages(tag) if tag.translated("slug", code)]
+
+
 class AuthorSitemap(SiteSitemap):
     """Every author, in each language they have a public article in."""
 
@@ -166,11 +183,11 @@ def article_file_name(language: str, month: datetime) -> str:
 
 
 class SitemapFiles:
-    """The sitemap files by name, for Django's ``sitemap`` view: ``sections``, ``authors`` and
+    """The sitemap files by name, for Django's ``sitemap`` view: ``sections``, ``authors``, ``tags`` and
     ``articles-<language>-<yyyy>-<mm>``. Naming a file asks the database nothing; an empty month is an empty file.
     """
 
-    fixed = {"sections": SectionSitemap, "authors": AuthorSitemap}
+    fixed = {"sections": SectionSitemap, "authors": AuthorSitemap, "tags": TagSitemap}
 
     def __contains__(self, name: str) -> bool:
         try:

@@ -3,13 +3,19 @@
 from modeltranslation.decorators import register
 from modeltranslation.translator import TranslationOptions
 
-from .models import Article, Author, Section
+from .models import Article, Author, Section, Tag
 
 
 @register(Section)
 class SectionTranslationOptions(TranslationOptions):
     fields = ("name", "slug")
     # A language without a slug stores NULL, which the unique constraints let many rows share.
+    empty_values = {"slug": None}
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name", "slug")
     empty_values = {"slug": None}
 
 

@@ -1,4 +1,4 @@
-"""Public pages, in the language of the URL: front page, article, author and section pages."""
+"""Public pages, in the language of the URL: front page, article, author, section and tag pages."""
 
 from functools import cache as once
 from urllib.parse import urlencode
@@ -19,7 +19,7 @@ from .conf import conf, own_language_name
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read_block
 from .markdown.typography import typeset_text
-from .models import Article, Section, TranslatedModel
+from .models import Article, Section, Tag, TranslatedModel, Translation
 from .selectors import (
     Translated,
     authors_with_public_languages,
@@ -27,7 +27,9 @@ from .selectors import (
     more_from_section,
     public_articles,
     public_languages,
+    public_tag,
     published_article,
+    related_articles,
     sections_with_public_languages,
 )
 from .site_url import absolute_url, site_root
@@ -198,6 +200,43 @@ class SectionDetailView(TranslatedSlugMixin, ArticleListPage):
         return super().get_context_data(section=self.section, **kwargs)
 
 
+class TagDetailView(TranslatedSlugMixin, ArticleListPage):
+    """A tag's page, at the tag's slug in this language; another language's slug redirects here.
+
+    Not found in a language the tag has no name or no public article in.
+    """
+
+    template_name = "articles/tag_detail.html"
+    tag: Tag
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = get_language()
+        tag = public_tag(slug=self.kwargs[self.slug_url_kwarg], language=language)
+        if tag is None:
+            raise Http404("No tag with public articles at this address.")
+        self.tag = tag
+        return self.slug_redirect(tag, language) or super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return public_articles(language=get_language()).filter(tags=self.tag)
+
+    def get_language_urls(self) -> dict[str, str]:
+        return {
+            code: self.tag.get_absolute_url(code)
+            for code in public_languages(self.tag)
+            if self.tag.translated("slug", code)
+        }
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+def tags_in(article: Article, language: str) -> list[Translation[Tag]]:
+    """The article's tags that have a name (and so a page) in ``language``, in that language, alphabetically."""
+    named = [tag.in_language(language) for tag in article.tags.all() if tag.translated("slug", language)]
+    return sorted(named, key=lambda tag: tag.name.casefold())
+
+
 class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
     """An article in the reader's language, or in a fallback language with a notice when it has no translation.
 
@@ -213,7 +252,7 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
         self.generation = content_generation()
         self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
         if self.object is None and can_preview(request):
-            articles = Article.objects.select_related("section").with_bylines()
+            articles = Article.objects.select_related("section").with_bylines().with_tags()
             self.object = self.find_object(articles)
             self.preview = self.object is not None
         if self.object is None:
@@ -250,6 +289,10 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
             return absolute_url(request, article.get_absolute_url(content_language))
 
         @once
+        def related() -> list[Article]:
+            return related_articles(article=article, language=language)
+
+        @once
         def cover_url() -> str:
             return absolute_url(request, article.cover.url) if article.cover else ""
 
@@ -278,9 +321,15 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
                 settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
                 else article.available_languages()[0]
             ))),
-            more_from_section=once(lambda: more_from_section(article=article, language=language)),
+            # "More from the section": four that "Related articles" does not show already (which may take four).
+            more_from_section=once(lambda: [
+                other for other in more_from_section(article=article, language=language, limit=8)
+                if other not in related()
+            ][:4]),
             reading_minutes=once(lambda: article.reading_minutes(content_language)),
             share_links=once(lambda: share_links(canonical_url(), article.translated("title", content_language))),
+            tags=once(lambda: tags_in(article, content_language)),
+            related_articles=related,
             **most_read_context(language, self.generation, exclude=article.pk),
         )
         return context

@@ -3,8 +3,9 @@
 Builds two archives once and reuses them: ``BENCH_ARTICLES`` (100,000) articles in ``BENCH_DATABASE_URL`` and
 ``BENCH_SMALL_ARTICLES`` (1,000) in ``BENCH_SMALL_DATABASE_URL`` (default: the large one's database name with
 ``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``). Articles span three years, with
-~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), 2 % drafts and 1 % scheduled, and 30
-days of daily views in every language for a tenth of them.
+~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), 2 % drafts and 1 % scheduled, three
+of 200 tags each (ten of them on a tenth of the archive each), and 30 days of daily views in every language for a
+tenth of them.
 
 Each page is then requested through the whole middleware with Django's test client, DEBUG off, the cache cleared
 before every request (cold), five times; the median goes to the table, with the page's slowest query. The table
@@ -30,7 +31,7 @@ BROWSER = (
 KEY_PREFIX = "scale-"
 LANGUAGE_MIXES = [("en", "ru", "kk")] * 8 + [("en", "ru"), ("ru", "kk")]
 YEARS = 3
-SECTIONS, AUTHORS = 12, 300
+SECTIONS, AUTHORS, TAGS = 12, 300, 200
 BATCH = 2000
 REPEATS = 5
 
@@ -69,15 +70,20 @@ def body(language: str, number: int) -> str:
     return "\n\n".join(paragraphs[(number + offset) % len(paragraphs)] for offset in range(2))
 
 
+def tag_numbers(pk: int) -> set[int]:
+    """Three tags per article: one of ten on a tenth of the archive each, one of 60 and one of 130."""
+    return {pk % 10, 10 + pk * 7 % 60, 70 + pk * 13 % 130}
+
+
 def generate(size: int) -> None:
     """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
-    from articles.translation_status import record_translation_sources
     from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.utils import timezone
 
     from articles.markdown import RENDERER_VERSION, render_markdown
-    from articles.models import Article, ArticleDailyViews, Author, Byline, Section
+    from articles.models import Article, ArticleDailyViews, Author, Byline, Section, Tag
+    from articles.translating.status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
         return
@@ -92,6 +98,7 @@ def generate(size: int) -> None:
         Article.objects.filter(key__startswith=KEY_PREFIX).delete()
         Section.objects.filter(key__startswith=KEY_PREFIX).delete()
         Author.objects.filter(key__startswith=KEY_PREFIX).delete()
+        Tag.objects.filter(key__startswith=KEY_PREFIX).delete()
         sections = Section.objects.bulk_create(
             Section(key=f"{KEY_PREFIX}{n}", position=n, name_en=f"Section {n}", name_ru=f"Раздел {n}",
                     name_kk=f"Бөлім {n}", slug_en=f"section-{n}", slug_ru=f"razdel-{n}", slug_kk=f"bolim-{n}")
@@ -101,6 +108,11 @@ def generate(size: int) -> None:
             Author(key=f"{KEY_PREFIX}{n}", slug=f"{KEY_PREFIX}author-{n}", name_en=f"Reporter {n}",
                    name_ru=f"Репортёр {n}", name_kk=f"Тілші {n}")
             for n in range(AUTHORS)
+        )
+        tags = Tag.objects.bulk_create(
+            Tag(key=f"{KEY_PREFIX}{n}", name_en=f"Topic {n}", name_ru=f"Тема {n}", name_kk=f"Тақырып {n}",
+                slug_en=f"topic-{n}", slug_ru=f"tema-{n}", slug_kk=f"takyryp-{n}")
+            for n in range(TAGS)
         )
         read = []
         for first in range(0, size, BATCH):
@@ -127,6 +139,10 @@ def generate(size: int) -> None:
             Byline.objects.bulk_create(
                 Byline(article=article, author=authors[(article.pk * 13 + position) % AUTHORS], position=position)
                 for article in batch for position in range(1 + article.pk % 2)
+            )
+            Article.tags.through.objects.bulk_create(
+                Article.tags.through(article=article, tag=tags[number])
+                for article in batch for number in tag_numbers(article.pk)
             )
             read += [
                 (article.pk, article.available_languages())
@@ -155,7 +171,7 @@ def pages() -> dict[str, tuple[str, bool]]:
     from django.conf import settings
     from django.db.models import Count
 
-    from articles.models import Article, Author, Section
+    from articles.models import Article, Author, Section, Tag
     from articles.sitemaps import article_file_name, article_files
 
     articles = Article.objects.published().available_in("en").filter(key__startswith=KEY_PREFIX)
@@ -163,6 +179,8 @@ def pages() -> dict[str, tuple[str, bool]]:
     section = Section.objects.get(key=f"{KEY_PREFIX}0")
     last_page = -(-articles.filter(section=section).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
     author = Author.objects.filter(key__startswith=KEY_PREFIX).annotate(n=Count("bylines")).order_by("-n").first()
+    tag = Tag.objects.get(key=f"{KEY_PREFIX}0")  # on a tenth of the archive
+    tag_last_page = -(-articles.filter(tags=tag).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
     newest = max((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
     return {
         "front page": ("/en/", False),
@@ -171,11 +189,15 @@ def pages() -> dict[str, tuple[str, bool]]:
         "section page": (section.get_absolute_url("en"), False),
         "section page, last page": (f"{section.get_absolute_url('en')}?page={last_page}", False),
         "author page": (author.get_absolute_url("en"), False),
+        "tag page": (tag.get_absolute_url("en"), False),
+        "tag page, last page": (f"{tag.get_absolute_url('en')}?page={tag_last_page}", False),
+        "tag feed": (f"{tag.get_absolute_url('en')}feed/", False),
         "feed": ("/en/feed/", False),
         "sitemap index": ("/sitemap.xml", False),
         "sitemap, newest month (en)": (f"/sitemap-{article_file_name('en', newest.month)}.xml", False),
         "sitemap, sections": ("/sitemap-sections.xml", False),
         "sitemap, authors": ("/sitemap-authors.xml", False),
+        "sitemap, tags": ("/sitemap-tags.xml", False),
         "news sitemap": ("/sitemap-news.xml", False),
         "robots.txt": ("/robots.txt", False),
         "admin changelist": ("/admin/articles/article/", True),

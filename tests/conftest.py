@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from articles.counting.selectors import most_read_cache_key
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, Section, Tag
+from articles.selectors import public_languages, tags_with_public_languages
 
 from .support import FakeClock
 
@@ -110,6 +111,9 @@ def site_pages(make_article) -> list[str]:
         body_ru="## Подробности\n\n- первое\n- второе\n", body_kk="## Толығырақ\n\n- бірінші\n- екінші\n",
     )
     without_kazakh = make_article(section=section, authors=[author], languages=("en", "ru"))
+    tag = Tag.objects.create(name_en="Schools", name_ru="Школы", name_kk="Мектептер")
+    article.tags.add(tag)
+    without_kazakh.tags.add(tag)
     Article.objects.filter(pk=article.pk).update(view_count=9543)
     pages = []
     for code in ("en", "ru", "kk"):
@@ -118,6 +122,7 @@ def site_pages(make_article) -> list[str]:
             article.get_absolute_url(code),
             author.get_absolute_url(code),
             section.get_absolute_url(code),
+            tag.get_absolute_url(code),
             f"/{code}/no-such-page/",
         ]
     pages.append(f"/kk/articles/{without_kazakh.slug_ru}/")
@@ -135,6 +140,7 @@ def demo_pages(db) -> list[str]:
                   if code in article.available_languages()]
         pages += [author.get_absolute_url(code) for author in Author.objects.all()]
         pages += [section.get_absolute_url(code) for section in Section.objects.all()]
+        pages += [tag.get_absolute_url(code) for tag in tags_with_public_languages() if code in public_languages(tag)]
     missing_kazakh = Article.objects.published().exclude(pk__in=Article.objects.available_in("kk")).first()
     pages.append(f"/kk/articles/{missing_kazakh.slug_ru}/")
     return pages

@@ -16,7 +16,7 @@ from articles import markdown_files
 from articles.conf import conf
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
 from articles.markdown_files.reading import quoted
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Byline, Section, Tag
 from articles.translating.status import TranslationStatus, translation_statuses
 from tests.support import failed_import, import_articles, write_article, write_source
 
@@ -626,6 +626,9 @@ def database_snapshot() -> dict:
                                                "position": section.position}
             for section in Section.objects.all()
         },
+        "tags": {
+            exported_key(tag, "tag"): translated_values(tag, ("name", "slug")) for tag in Tag.objects.all()
+        },
         "authors": {
             exported_key(author, "author"): {**translated_values(author, ("name", "bio")), "slug": author.slug,
                                              "photo": stored_bytes(author.photo)}
@@ -640,6 +643,7 @@ def database_snapshot() -> dict:
                 "view_count": article.view_count,
                 "section": exported_key(article.section, "section") if article.section else None,
                 "byline": [exported_key(author, "author") for author in article.byline()],
+                "tags": sorted(exported_key(tag, "tag") for tag in article.tags.all()),
                 "cover": stored_bytes(article.cover),
             }
             for article in Article.objects.with_bylines().select_related("section")
@@ -661,6 +665,9 @@ def test_export_then_import_into_an_empty_database_reproduces_everything(tmp_pat
     Byline.objects.create(article=article, author=author, position=0)
     Byline.objects.create(article=article, author=Author.objects.get(key="elena-kim"), position=1)
     Article.objects.filter(pk=article.pk).update(view_count=7)
+    # A tag made in the admin: no key, no English name, a Russian slug of the editor's choosing.
+    article.tags.add(Tag.objects.create(name_ru="Спорт <и> игры", slug_ru="sport-ru", name_kk="Спорт"))
+    article.tags.add(Tag.objects.get(key="almaty"))
     # Written in Russian, though it has an English title: without source_language it would come back as English.
     translated = Article.objects.exclude(title_en=None).exclude(title_ru=None).order_by("pk").first()
     translated.source_language = "ru"

@@ -8,25 +8,28 @@ One file holds one language version::
     title: Almaty adds 40 electric buses   # (required)
     author: [Aigerim Sadykova]   # names in this language; author_key pairs with them by position
     author_key: [aigerim-sadykova]
+    tags: {almaty: Almaty, transport: Transport}   # tag keys, with names in this language (or a list of keys)
     ---
     The Markdown body.
 
-``type: author`` (``key``, ``lang``, ``name``, ``slug``, ``photo``; the body is the biography) and
-``type: section`` (``key``, ``lang``, ``name``, ``slug``, ``position``) files carry what article files cannot,
-so that an export imports back to the same database. Files are named ``<key>.<lang>.md`` (``slugs.file_stem``),
-authors' and sections' in ``authors/`` and ``sections/``; covers and photos lie beside them.
+``type: author`` (``key``, ``lang``, ``name``, ``slug``, ``photo``; the body is the biography), ``type: section``
+(``key``, ``lang``, ``name``, ``slug``, ``position``) and ``type: tag`` (``key``, ``lang``, ``name``, ``slug``)
+files carry what article files cannot, so that an export imports back to the same database.
+Files are named ``<key>.<lang>.md`` (``slugs.file_stem``), authors', sections' and tags' in ``authors/``,
+``sections/`` and ``tags/``; covers and photos lie beside them.
 
 A file owns its language version: a translated field it leaves out is emptied. Fields shared by every language
-(status, published_at, source_language, section, authors, cover, views) are changed only by files that give them,
-and files of one run must agree on them. A run validates every file first (keeping only small metadata, so
-thousands of files fit in little memory), then reads them again to write them in one transaction.
+(status, published_at, source_language, section, authors, tags, cover, views) are changed only by files that give
+them, and files of one run must agree on them (on tags: on their keys). A run validates every file first (keeping
+only small metadata, so thousands of files fit in little memory), then reads them again to write them in one
+transaction.
 
 ``reading`` turns a file into front matter and body, ``checking`` validates the fields of each file and the files
 of a run against one another and the database, ``writing`` writes them through the models; ``exporting`` writes
 the database out as files that import back to it.
 """
 
-from .checking import ARTICLE, AUTHOR, SECTION, SourceFile, read_source_file
+from .checking import ARTICLE, AUTHOR, SECTION, TAG, SourceFile, read_source_file
 from .exporting import ExportReport, articles_export
 from .reading import ImportProblem, SourceError
 from .writing import (
@@ -40,11 +43,12 @@ from .writing import (
     articles_import,
     author_import_file,
     section_import_file,
+    tag_import_file,
 )
 
 __all__ = [
-    "ARTICLE", "AUTHOR", "CREATED", "IMPORTERS", "SECTION", "UNCHANGED", "UPDATED",
+    "ARTICLE", "AUTHOR", "CREATED", "IMPORTERS", "SECTION", "TAG", "UNCHANGED", "UPDATED",
     "ExportReport", "ImportProblem", "ImportReport", "ImportRun", "SourceError", "SourceFile",
     "article_import_file", "articles_export", "articles_import", "author_import_file", "read_source_file",
-    "section_import_file",
+    "section_import_file", "tag_import_file",
 ]

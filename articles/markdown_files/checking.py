@@ -19,7 +19,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ..conf import conf
 from ..markdown import MarkdownRejected, render_markdown
 from ..markdown.messages import rejection_message
-from ..models import Article, Author, Section, concrete_field
+from ..models import Article, Author, Section, Tag, concrete_field
 from ..uploads import validate_image_upload
 from .reading import (
     ImportProblem,
@@ -32,22 +32,32 @@ from .reading import (
 )
 
 TIMESTAMP_EXAMPLE = "2025-03-14T09:30:00+05:00"
-ARTICLE, AUTHOR, SECTION = "article", "author", "section"
-# Sections and authors first, so that article files find them; within a kind, files that claim a slug
+ARTICLE, AUTHOR, SECTION, TAG = "article", "author", "section", "tag"
+# Sections, authors and tags first, so that article files find them; within a kind, files that claim a slug
 # explicitly come before those whose slug is made from the title and must step around the claimed ones; then an
 # article's file in its source_language comes before its translations, which are recorded as translated from the
 # source text as it is when they are saved (translating/status.py): written first, they would count as outdated.
-WRITE_ORDER = (SECTION, AUTHOR, ARTICLE)
+WRITE_ORDER = (SECTION, AUTHOR, TAG, ARTICLE)
 # Fields every language version of one object shares; the files of a run must not disagree on them.
 SHARED_FIELDS = {
-    ARTICLE: ("status", "published_at", "source_language", "views", "cover", "section_key", "author_key"),
+    ARTICLE: ("status", "published_at", "source_language", "views", "cover", "section_key", "author_key", "tags"),
     AUTHOR: ("slug", "photo"),
     SECTION: ("position",),
+    TAG: (),
 }
 
 
 class FieldError(ValueError):
-    pass
+    """What is wrong with a field's value; ``line`` when it is about a line of its own (an item of a list)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def shared_value(name: str, value: Any) -> Any:
+    """What the files of one article must agree on: for ``tags``, the keys (the names are each file's own)."""
+    return sorted(value) if name == "tags" else value
 
 
 @dataclass
@@ -185,6 +195,54 @@ def clean_image_path(value, node, source) -> Path:
     return image
 
 
+def node_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 2  # the YAML starts on the file's second line
+
+
+def scalar_text(node: yaml.Node) -> str:
+    """A scalar's text as written; '' for a null (``~``, ``null`` or nothing)."""
+    return "" if node.tag == "tag:yaml.org,2002:null" else str(node.value)
+
+
+def clean_tags(value, node, source) -> dict[str, str]:
+    """``tags:`` as {key: name in the file's language, or '' to leave the name as it is}.
+
+    Either a list of keys (``tags: [almaty, transport]``), of tags that exist or that another file of the run
+    names, or a mapping of keys to names in the file's language (``tags: {almaty: Алматы}``), which creates a
+    tag that does not exist and names one that does; a null name (``transport: ~``) names nothing.
+    """
+    if value is None:
+        return {}
+    if isinstance(node, yaml.SequenceNode):
+        items = [(item_node, None) for item_node in node.value]
+    elif isinstance(node, yaml.MappingNode):
+        items = list(node.value)
+    else:
+        raise FieldError("must be a list of tag keys, or a mapping of tag keys to names in this file's language")
+    tags: dict[str, str] = {}
+    for key_node, name_node in items:
+        line = node_line(key_node)
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise FieldError(
+                "a tag in a list is a key alone; to name tags, write a mapping of keys to names", line
+            )
+        key = scalar_text(key_node).strip()
+        if not key:
+            raise FieldError("a tag key is empty", line)
+        if key in tags:
+            raise FieldError(f"gives the tag {quoted(key)} twice", line)
+        if name_node is not None and not isinstance(name_node, yaml.ScalarNode):
+            raise FieldError(f"the name of the tag {quoted(key)} must be text", node_line(name_node))
+        name = scalar_text(name_node).strip() if name_node is not None else ""
+        try:
+            validated(Tag, "key", source.language, key)
+            validated(Tag, "name", source.language, name)
+        except FieldError as error:
+            raise FieldError(f"the tag {quoted(key)}: {error}", line) from None
+        tags[key] = name
+    return tags
+
+
 FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
     ARTICLE: {
         "title": text_of(Article, "title"),
@@ -201,13 +259,17 @@ FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
         "cover": clean_image_path,
         "cover_alt": text_of(Article, "cover_alt"),
         "cover_caption": text_of(Article, "cover_caption"),
+        "tags": clean_tags,
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
     SECTION: {
         "name": text_of(Section, "name"), "slug": text_of(Section, "slug"), "position": count_of(Section, "position"),
     },
+    TAG: {"name": text_of(Tag, "name"), "slug": text_of(Tag, "slug")},
 }
-MODELS: dict[str, type[Article | Author | Section]] = {ARTICLE: Article, AUTHOR: Author, SECTION: Section}
+MODELS: dict[str, type[Article | Author | Section | Tag]] = {
+    ARTICLE: Article, AUTHOR: Author, SECTION: Section, TAG: Tag,
+}
 
 
 def clean_fields(source: SourceFile, values: dict[str, tuple[Any, yaml.Node]]) -> list[ImportProblem]:
@@ -219,7 +281,7 @@ def clean_fields(source: SourceFile, values: dict[str, tuple[Any, yaml.Node]]) -
         try:
             return cleaner(value, node, source)
         except FieldError as error:
-            problems.append(source.problem(name, str(error)))
+            problems.append(ImportProblem(source.path, error.line or source.lines.get(name, 1), name, str(error)))
 
     if "type" in values:
         source.kind = clean("type", clean_kind) or ARTICLE
@@ -272,8 +334,8 @@ def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> So
     problems = clean_fields(source, values)
     if source.language:  # left empty when the file gives no valid one
         problems += check_authors(source)
-        if source.kind == SECTION and body:
-            problems.append(ImportProblem(path, body_line, "body", "a section file has no body"))
+        if source.kind in (SECTION, TAG) and body:
+            problems.append(ImportProblem(path, body_line, "body", f"a {source.kind} file has no body"))
         elif check_body:
             try:
                 render_markdown(body, source.language)
@@ -322,7 +384,7 @@ class ImportPlan:
             ))
         for name in SHARED_FIELDS[source.kind]:
             earlier = self.shared.get((source.kind, source.key, name))
-            if name in source.fields and earlier and earlier[0] != source.fields[name]:
+            if name in source.fields and earlier and earlier[0] != shared_value(name, source.fields[name]):
                 given = shortened(str(earlier[0]))
                 problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {given}"))
         if problems:
@@ -334,7 +396,9 @@ class ImportPlan:
             self.slugs[(source.kind, slug_language, slug)] = (source.key, source.problem("slug", ""))
         for name in SHARED_FIELDS[source.kind]:
             if name in source.fields:
-                self.shared.setdefault((source.kind, source.key, name), (source.fields[name], source.path))
+                self.shared.setdefault(
+                    (source.kind, source.key, name), (shared_value(name, source.fields[name]), source.path)
+                )
         if source.kind != ARTICLE:
             self.named_keys.add((source.kind, source.key))
             return []
@@ -348,6 +412,11 @@ class ImportPlan:
                 self.named_keys.add((SECTION, section_key))
             else:
                 self.bare_keys.append((SECTION, section_key, source.problem("section_key", "")))
+        for tag_key, tag_name in source.fields.get("tags", {}).items():
+            if tag_name:
+                self.named_keys.add((TAG, tag_key))
+            else:
+                self.bare_keys.append((TAG, tag_key, source.problem("tags", "")))
         return []
 
     def check_database(self) -> list[ImportProblem]:

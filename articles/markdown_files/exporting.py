@@ -1,9 +1,9 @@
-"""Export articles, authors and sections as the Markdown files that the import reads.
+"""Export articles, authors, sections and tags as the Markdown files that the import reads.
 
-Importing an export into an empty database reproduces every article, author and section; importing it into the
-database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
-``section-<pk>``), in its files and in the database, so its language versions, the articles that name it and a
-later import all find the same object.
+Importing an export into an empty database reproduces every article, author, section and tag; importing it into
+the database it came from changes nothing. An object without a key is given ``article-<pk>`` (``author-<pk>``,
+``section-<pk>``, ``tag-<pk>``), in its files and in the database, so its language versions, the articles that
+name it and a later import all find the same object.
 """
 
 import shutil
@@ -16,7 +16,7 @@ import yaml
 from django.utils import timezone
 
 from ..conf import conf
-from ..models import Article, Author, Section, TranslatedModel
+from ..models import Article, Author, Section, Tag, TranslatedModel
 from ..slugs import file_stem
 
 
@@ -32,7 +32,7 @@ class ExportReport:
         ]
 
 
-def export_key(instance: Article | Author | Section, prefix: str) -> str:
+def export_key(instance: Article | Author | Section | Tag, prefix: str) -> str:
     """The object's key; one without gets ``<prefix>-<pk>`` (unique among keys in use), stored on it as well.
 
     Storing it is what lets the exported files be edited and imported again: they find this object by its key
@@ -88,6 +88,19 @@ def sections_export(directory: Path, languages: Sequence[str], keys: dict[int, s
             report.files[("section", language)] += 1
 
 
+def tags_export(directory: Path, languages: Sequence[str], keys: dict[int, str], report: ExportReport) -> None:
+    folder = directory / "tags"
+    for tag in Tag.objects.all():
+        for language in languages_with(tag, ("name",), languages):
+            folder.mkdir(exist_ok=True)
+            front = {"type": "tag", "key": keys[tag.pk], "lang": language, "name": tag.translated("name", language)}
+            if slug := tag.translated("slug", language):
+                front["slug"] = slug
+            stem = file_stem(keys[tag.pk], prefix="tag", pk=tag.pk)
+            source_file_write(folder / f"{stem}.{language}.md", front)
+            report.files[("tag", language)] += 1
+
+
 def authors_export(directory: Path, languages: Sequence[str], keys: dict[int, str], report: ExportReport) -> None:
     folder = directory / "authors"
     for author in Author.objects.all():
@@ -108,7 +121,7 @@ def authors_export(directory: Path, languages: Sequence[str], keys: dict[int, st
 
 
 def article_front_matter(article: Article, key: str, language: str, author_keys: dict[int, str],
-                         section_keys: dict[int, str]) -> dict:
+                         section_keys: dict[int, str], tag_keys: dict[int, str]) -> dict:
     front = {"key": key, "lang": language, "title": article.translated("title", language)}
     if slug := article.translated("slug", language):
         front["slug"] = slug
@@ -122,6 +135,10 @@ def article_front_matter(article: Article, key: str, language: str, author_keys:
         if name := section.translated("name", language):
             front["section"] = name
         front["section_key"] = section_keys[section.pk]
+    if tags := article.tags.all():
+        # Each key with the tag's name in this language (null without one), so that the file alone can create it.
+        named = {tag_keys[tag.pk]: tag.translated("name", language) or None for tag in tags}
+        front["tags"] = dict(sorted(named.items()))
     if article.published_at:
         front["published_at"] = timezone.localtime(article.published_at)
     front["status"] = article.status
@@ -133,19 +150,22 @@ def article_front_matter(article: Article, key: str, language: str, author_keys:
 
 
 def articles_export(*, directory: Path, languages: Sequence[str] | None = None) -> ExportReport:
-    """Write every article, author and section to ``directory``, one file per object and language.
+    """Write every article, author, section and tag to ``directory``, one file per object and language.
 
-    Articles are ``<key>.<lang>.md`` with their cover beside them; authors and sections go to the ``authors/``
-    and ``sections/`` folders. ``languages`` (default: all) limits which language versions are written.
+    Articles are ``<key>.<lang>.md`` with their cover beside them; authors, sections and tags go to the
+    ``authors/``, ``sections/`` and ``tags/`` folders. ``languages`` (default: all) limits which language versions
+    are written.
     """
     languages = list(languages or conf.ARTICLES_LANGUAGES)
     report = ExportReport()
     directory.mkdir(parents=True, exist_ok=True)
     section_keys = {section.pk: export_key(section, "section") for section in Section.objects.all()}
     author_keys = {author.pk: export_key(author, "author") for author in Author.objects.all()}
+    tag_keys = {tag.pk: export_key(tag, "tag") for tag in Tag.objects.all()}
     sections_export(directory, languages, section_keys, report)
     authors_export(directory, languages, author_keys, report)
-    articles = Article.objects.select_related("section").with_bylines().order_by("pk")
+    tags_export(directory, languages, tag_keys, report)
+    articles = Article.objects.select_related("section").with_bylines().with_tags().order_by("pk")
     for article in articles.iterator(chunk_size=500):
         key = export_key(article, "article")
         stem = file_stem(key, prefix="article", pk=article.pk)
@@ -153,7 +173,7 @@ def articles_export(*, directory: Path, languages: Sequence[str] | None = None) 
         if not languages_with(article, ("title",), conf.ARTICLES_LANGUAGES):
             report.warnings.append(f"Article {key} has no title in any language; not exported.")
         for language in languages_with(article, ("title",), languages):
-            front = article_front_matter(article, key, language, author_keys, section_keys)
+            front = article_front_matter(article, key, language, author_keys, section_keys, tag_keys)
             if article.cover and cover is None:
                 cover = stored_file_copy(article.cover, directory, stem, report)
             if cover:

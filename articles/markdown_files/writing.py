@@ -14,9 +14,9 @@ from modeltranslation.utils import build_localized_fieldname
 from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
-from ..models import Article, Author, Byline, Section
+from ..models import Article, Author, Byline, Section, Tag
 from ..revisions import Cause, revision_made
-from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
+from .checking import ARTICLE, AUTHOR, SECTION, TAG, ImportPlan, SourceFile, author_pairs, read_source_file
 from .reading import ImportProblem, SourceError, find_source_files, quoted
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -24,11 +24,12 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 @dataclass
 class ImportRun:
-    """State of one writing pass: the authors and sections found so far, and the media files it stored."""
+    """State of one writing pass: the authors, sections and tags found so far, and the media files it stored."""
 
     dry_run: bool = False
     authors: dict[str, Author] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
     stored_files: list[tuple[Any, str]] = field(default_factory=list)  # (storage, name), removed on rollback
 
 
@@ -110,6 +111,12 @@ def section_import_file(*, source: SourceFile, run: ImportRun) -> str:
     return profile_import(section, source, run, {"position": source.fields.get("position")})
 
 
+def tag_import_file(*, source: SourceFile, run: ImportRun) -> str:
+    """Create or update one language version of a tag from a ``type: tag`` file."""
+    tag = run.tags.get(source.key) or Tag.objects.filter(key=source.key).first() or Tag(key=source.key)
+    return profile_import(tag, source, run, {})
+
+
 def author_import_file(*, source: SourceFile, run: ImportRun) -> str:
     """Create or update one language version of an author from a ``type: author`` file (the body is the bio)."""
     author = run.authors.get(source.key) or Author.objects.filter(key=source.key).first()
@@ -118,12 +125,12 @@ def author_import_file(*, source: SourceFile, run: ImportRun) -> str:
     return profile_import(author, source, run, {"slug": source.fields.get("slug")})
 
 
-def profile_import(instance: Author | Section, source: SourceFile, run: ImportRun, shared: dict) -> str:
+def profile_import(instance: Author | Section | Tag, source: SourceFile, run: ImportRun, shared: dict) -> str:
     creating = instance._state.adding
     had_language = not creating and bool(instance.translated("name", source.language))
     before = model_state(instance)
     set_translated(instance, "name", source.language, source.fields.get("name", ""))
-    if isinstance(instance, Section) and source.fields.get("slug"):
+    if isinstance(instance, Section | Tag) and source.fields.get("slug"):
         setattr(instance, build_localized_fieldname("slug", source.language), source.fields["slug"])
     for name, value in shared.items():
         if value is not None and value != "":
@@ -131,6 +138,9 @@ def profile_import(instance: Author | Section, source: SourceFile, run: ImportRu
     if isinstance(instance, Author):
         changed = "photo" in source.fields and stored_file_update(instance.photo, source.fields["photo"], run)
         run.authors[source.key] = instance
+    elif isinstance(instance, Tag):
+        changed = False  # nor has a tag
+        run.tags[source.key] = instance
     else:
         changed = False  # a section has no files
         run.sections[source.key] = instance
@@ -184,10 +194,23 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
             author_ids = None
         else:
             changed = True
+    tag_ids = None
+    if "tags" in fields:
+        tag_ids = {
+            find_or_create(Tag, run.tags, key=key, name=name, language=language, source=source,
+                           field_name="tags").pk
+            for key, name in fields["tags"].items()
+        }
+        if creating or tag_ids != set(article.tags.values_list("pk", flat=True)):
+            changed = True
+        else:
+            tag_ids = None
     if not (creating or changed or model_state(article) != before):
         return UNCHANGED
     with revision_made(cause=Cause.IMPORT, detail=source.path.name):
         article.save()
+    if tag_ids is not None:
+        article.tags.set(tag_ids)
     if author_ids is not None:
         article.bylines.all().delete()
         Byline.objects.bulk_create(
@@ -197,7 +220,9 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
     return UPDATED if had_language else CREATED
 
 
-IMPORTERS = {ARTICLE: article_import_file, AUTHOR: author_import_file, SECTION: section_import_file}
+IMPORTERS = {
+    ARTICLE: article_import_file, AUTHOR: author_import_file, SECTION: section_import_file, TAG: tag_import_file,
+}
 
 
 # --- A run ------------------------------------------------------------------------------------------------
@@ -212,7 +237,7 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         lines = ["Dry run: nothing was written."] if self.dry_run else []
-        for kind in (ARTICLE, AUTHOR, SECTION):
+        for kind in (ARTICLE, AUTHOR, SECTION, TAG):
             for language in conf.ARTICLES_LANGUAGES:
                 created, updated, unchanged = (self.outcomes[(kind, language, outcome)]
                                                for outcome in (CREATED, UPDATED, UNCHANGED))
@@ -273,6 +298,7 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
                     report.problems.extend(write_problems(path, error))
                     run.authors.clear()  # the savepoint's rollback may have undone what the caches hold
                     run.sections.clear()
+                    run.tags.clear()
                     if not continue_on_error:
                         raise RunAborted from error
                 else:

@@ -12,17 +12,18 @@ ROLES = {
         "view_byline", "add_byline", "change_byline", "delete_byline",
         "view_author", "add_author", "change_author",
         "view_section", "add_section", "change_section",
+        "view_tag", "add_tag", "change_tag", "delete_tag",
     ],
     "Authors": [
         "view_article", "add_article", "change_article",
         "view_byline", "add_byline", "change_byline", "delete_byline",
-        "view_author", "view_section",
+        "view_author", "view_section", "view_tag",
     ],
 }
 # One group per language; articles.roles confines its members to that language's translated fields.
 TRANSLATOR_PERMISSIONS = [
     "view_article", "change_article", "view_byline",
-    "view_author", "change_author", "view_section", "change_section",
+    "view_author", "change_author", "view_section", "change_section", "view_tag", "change_tag",
 ]
 
 
