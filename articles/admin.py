@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -26,12 +27,19 @@ from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
-from .models import Article, Author, Byline, Section
+from .models import LANGUAGE_STATES, Article, Author, Byline, Section, language_field
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import TEXT_FIELDS
 from .roles import translator_languages
 from .search import articles_matching
-from .services import article_publish, article_restore, article_save, article_unpublish
+from .services import (
+    article_language_publish,
+    article_language_unpublish,
+    article_publish,
+    article_restore,
+    article_save,
+    article_unpublish,
+)
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
@@ -53,6 +61,24 @@ def language_names() -> list[tuple[str, str]]:
     """The app's languages with the names the site gives them."""
     names = dict(settings.LANGUAGES)
     return [(code, str(names.get(code, code))) for code in conf.ARTICLES_LANGUAGES]
+
+
+def language_publication_rows() -> list[tuple[str, str]]:
+    """Each language's publication state and time, side by side in the article form."""
+    return [(language_field("status", code), language_field("published_at", code)) for code in conf.ARTICLES_LANGUAGES]
+
+
+def language_action(service, language: str, name: str):
+    """An admin action that publishes or withdraws the selected articles in ``language`` through ``service``."""
+
+    def action(modeladmin, request, queryset) -> None:
+        count = service(articles=queryset, language=language)
+        message = ngettext(
+            "%(count)d article changed in %(language)s.", "%(count)d articles changed in %(language)s.", count
+        )
+        modeladmin.message_user(request, message % {"count": count, "language": name}, messages.SUCCESS)
+
+    return action
 
 
 class TranslatorLimitsMixin:
@@ -186,7 +212,8 @@ class DateDrillDownChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
-        "__str__", "section", "byline_names", "status", "published_at", "view_count", "translations",
+        "__str__", "section", "byline_names", "status", "published_at", "language_publication", "view_count",
+        "translations",
     ]
     list_filter = ["status", "section", "authors", MissingTranslationFilter, OutdatedTranslationFilter]
     list_select_related = ["section"]
@@ -195,14 +222,19 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     actions = ["publish", "unpublish"]
     inlines = [BylineInline]
     formfield_overrides = IMAGE_UPLOAD_OVERRIDES
-    readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
+    readonly_fields = [
+        "view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day",
+        "language_publication",
+    ]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
-        (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
+        (_("Publication"), {"fields": [
+            "section", "status", "published_at", "language_publication", *language_publication_rows(), "key",
+        ]}),
         (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
     ]
 
@@ -330,7 +362,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.can_publish(request):
             # Read-only fields are not part of the form, so a crafted POST cannot set them either.
-            readonly += ["status", "published_at"]
+            readonly += ["status", "published_at", *(name for row in language_publication_rows() for name in row)]
         return readonly
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -409,6 +441,37 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
             " · ", '<a href="{}" target="_blank" rel="noopener">{}</a>',
             ((article.get_absolute_url(code), code.upper()) for code in available),
         )
+
+    @admin.display(description=_("in each language"))
+    def language_publication(self, article: Article) -> str:
+        """Each language's state (published, scheduled with its time, draft), as readers will meet it."""
+        if article.pk is None:
+            return "—"
+        now = timezone.now()
+        return format_html_join(" · ", '<span class="language-{}" data-state="{}">{}&nbsp;{}{}</span>', (
+            (state, state, code.upper(), LANGUAGE_STATES[state],
+             f" {date_format(timezone.localtime(article.translated('published_at', code)), 'SHORT_DATETIME_FORMAT')}"
+             if state == "scheduled" and article.translated("published_at", code) else "")
+            for code in conf.ARTICLES_LANGUAGES
+            if (state := article.language_state(code, now)) != "missing"
+        ))
+
+    def get_actions(self, request):
+        """Besides publishing and withdrawing whole articles: "Publish in <language>" and "Withdraw in
+        <language>" for each language, to those who may publish."""
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            return actions
+        for code, name in language_names():
+            for verb, service, description in (
+                ("publish", article_language_publish, gettext("Publish selected articles in %(language)s")),
+                ("withdraw", article_language_unpublish, gettext("Withdraw selected articles in %(language)s")),
+            ):
+                action_name = f"{verb}_{code}"
+                actions[action_name] = (
+                    language_action(service, code, name), action_name, description % {"language": name}
+                )
+        return actions
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset) -> None:

@@ -323,3 +323,14 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def time_comes(article: Article, *languages: str) -> None:
+    """Let the scheduled times of ``article`` (its own and those of ``languages``, default every language) come,
+    the way time does: the columns move into the past behind the app's back — no save, no signal, no cache renewed,
+    no job — so what turns public must do so by the rule alone."""
+    past = timezone.now() - timedelta(seconds=1)
+    codes = languages or ("en", "ru", "kk")
+    Article.objects.filter(pk=article.pk).update(
+        published_at=past, **{f"published_at_{code}": past for code in codes}
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.markdown.typography import typeset_text
 from articles.models import Article
 
-from .support import BROWSER
+from .support import BROWSER, time_comes
 
 
 def test_root_redirects_to_the_readers_language(client, db):
@@ -71,7 +71,7 @@ def test_draft_is_404_in_every_language(client, make_article, language):
 def test_scheduled_article_is_404_until_its_time(client, make_article, language):
     scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
     assert client.get(scheduled.get_absolute_url(language)).status_code == 404
-    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    time_comes(scheduled)
     assert client.get(scheduled.get_absolute_url(language)).status_code == 200
 
 
