@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -57,6 +58,11 @@ def translated_search_fields(*field_names: str) -> list[str]:
     ]
 
 
+def language_name(code: str) -> str:
+    """The name the site gives language ``code``, in the active language."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def language_names() -> list[tuple[str, str]]:
     """The app's languages with the names the site gives them."""
     names = dict(settings.LANGUAGES)
@@ -68,16 +74,35 @@ def language_publication_rows() -> list[tuple[str, str]]:
     return [(language_field("status", code), language_field("published_at", code)) for code in conf.ARTICLES_LANGUAGES]
 
 
-def language_action(service, language: str, name: str):
-    """An admin action that publishes or withdraws the selected articles in ``language`` through ``service``."""
+def language_actions() -> list:
+    """"Publish selected articles: <language>" and "Withdraw selected articles: <language>" for each language."""
+    return [language_action(publish, code) for code in conf.ARTICLES_LANGUAGES for publish in (True, False)]
 
+
+def language_action(publish: bool, language: str):
+    """An admin action that publishes (or withdraws) the selected articles' ``language`` version, for those who
+    may publish."""
+    # Worded when shown, in the editor's language, not when this module is imported.
+    description = lazy(lambda: (
+        gettext("Publish selected articles: %(language)s") if publish
+        else gettext("Withdraw selected articles: %(language)s")
+    ) % {"language": language_name(language)}, str)()
+
+    @admin.action(description=description, permissions=["publish"])
     def action(modeladmin, request, queryset) -> None:
-        count = service(articles=queryset, language=language)
-        message = ngettext(
-            "%(count)d article changed in %(language)s.", "%(count)d articles changed in %(language)s.", count
+        if publish:
+            count = article_language_publish(articles=queryset, language=language)
+            message = ngettext("%(count)d article published (%(language)s).",
+                               "%(count)d articles published (%(language)s).", count)
+        else:
+            count = article_language_unpublish(articles=queryset, language=language)
+            message = ngettext("%(count)d article withdrawn (%(language)s).",
+                               "%(count)d articles withdrawn (%(language)s).", count)
+        modeladmin.message_user(
+            request, message % {"count": count, "language": language_name(language)}, messages.SUCCESS
         )
-        modeladmin.message_user(request, message % {"count": count, "language": name}, messages.SUCCESS)
 
+    action.__name__ = f"{'publish' if publish else 'withdraw'}_{language}"
     return action
 
 
@@ -219,7 +244,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     list_select_related = ["section"]
     search_fields = [*translated_search_fields("title"), "key"]
     date_hierarchy = "published_at"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", *language_actions()]
     inlines = [BylineInline]
     formfield_overrides = IMAGE_UPLOAD_OVERRIDES
     readonly_fields = [
@@ -455,23 +480,6 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
             for code in conf.ARTICLES_LANGUAGES
             if (state := article.language_state(code, now)) != "missing"
         ))
-
-    def get_actions(self, request):
-        """Besides publishing and withdrawing whole articles: "Publish in <language>" and "Withdraw in
-        <language>" for each language, to those who may publish."""
-        actions = super().get_actions(request)
-        if not self.can_publish(request):
-            return actions
-        for code, name in language_names():
-            for verb, service, description in (
-                ("publish", article_language_publish, gettext("Publish selected articles in %(language)s")),
-                ("withdraw", article_language_unpublish, gettext("Withdraw selected articles in %(language)s")),
-            ):
-                action_name = f"{verb}_{code}"
-                actions[action_name] = (
-                    language_action(service, code, name), action_name, description % {"language": name}
-                )
-        return actions
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset) -> None:

@@ -532,6 +532,7 @@ class Article(TranslatedModel):
         # save (the admin, an import, a restore) opens an outer block that names the user and the cause.
         with reversion.create_revision():
             super().save(*args, **kwargs)
+        self.remember_publication_times()
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
@@ -540,8 +541,16 @@ class Article(TranslatedModel):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        instance._stored_published_at = instance.__dict__.get("published_at")
+        instance.remember_publication_times()
         return instance
+
+    def remember_publication_times(self) -> None:
+        """Note the article's and each language's stored time, so that a save can tell which of them it changes."""
+        loaded = self.__dict__
+        self._stored_published_at = loaded.get("published_at")
+        self._stored_language_times = {
+            code: loaded.get(language_field("published_at", code)) for code in conf.ARTICLES_LANGUAGES
+        }
 
     def settle_language_publication(self) -> None:
         """Give each language version of a published article an explicit state, as saves always leave it.
@@ -551,18 +560,18 @@ class Article(TranslatedModel):
         published now. Languages that shared the article's time move with it when that time changes.
         """
         stored_time = getattr(self, "_stored_published_at", None)
+        stored_language_times = getattr(self, "_stored_language_times", {})
         for code in conf.ARTICLES_LANGUAGES:
             status_field, time_field = language_field("status", code), language_field("published_at", code)
             status, time = getattr(self, status_field) or None, getattr(self, time_field)
             if status is None and self.status == self.Status.PUBLISHED and code in self.available_languages():
                 status, time = self.Status.PUBLISHED, self.published_at
-            elif time is not None and stored_time is not None and time == stored_time:
+            elif time is not None and time == stored_time == stored_language_times.get(code):
                 time = self.published_at or time
             if status == self.Status.PUBLISHED and time is None:
                 time = timezone.now()
             setattr(self, status_field, status)
             setattr(self, time_field, time)
-        self._stored_published_at = self.published_at
 
     def clean(self) -> None:
         require_one_translation(self, "title")

@@ -18,8 +18,11 @@ authors' and sections' in ``authors/`` and ``sections/``; covers and photos lie 
 
 A file owns its language version: a translated field it leaves out is emptied. Fields shared by every language
 (status, published_at, source_language, section, authors, cover, views) are changed only by files that give them,
-and files of one run must agree on them. A run validates every file first (keeping only small metadata, so
-thousands of files fit in little memory), then reads them again to write them in one transaction.
+and files of one run must agree on them. ``language_status`` and ``language_published_at`` are this language
+version's own publication state and time (``status`` and ``published_at`` are the article's, the master switch);
+left out, the language keeps its state, and a new one follows the article. A run validates every file first (keeping
+only small metadata, so thousands of files fit in little memory), then reads them again to write them in one
+transaction.
 
 ``reading`` turns a file into front matter and body, ``checking`` validates the fields of each file and the files
 of a run against one another and the database, ``writing`` writes them through the models; ``exporting`` writes
