@@ -16,6 +16,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.feedgenerator import rfc2822_date
 
 from articles.counting.selectors import most_read, most_read_cache_key
 from articles.models import Article, Section
@@ -318,3 +319,16 @@ def test_the_migration_gives_every_available_language_the_article_s_status_and_t
     assert all(draft.translated("status", code) is None for code in LANGUAGES)
     article_publish(articles=Article.objects.filter(pk=draft.pk))  # a draft's languages follow it, as before
     assert Article.objects.get(pk=draft.pk).public_languages() == list(LANGUAGES)
+
+
+def test_a_language_s_page_feed_and_news_sitemap_carry_that_language_s_own_time(client, story, clock):
+    clock.move(timedelta(days=1, hours=1))
+    kazakh_time, english_time = story.published_at_kk, story.published_at_en
+    stamp = "%Y-%m-%dT%H:%M:%S%z"
+    page = client.get(story.get_absolute_url("kk")).content.decode()
+    assert timezone.localtime(kazakh_time).strftime(stamp) in page
+    assert timezone.localtime(english_time).strftime(stamp) not in page
+    assert rfc2822_date(kazakh_time) in client.get("/kk/feed/").content.decode()
+    assert rfc2822_date(english_time) in client.get("/en/feed/").content.decode()
+    news = client.get("/sitemap-news.xml").content.decode()
+    assert kazakh_time.isoformat()[:19] in news or timezone.localtime(kazakh_time).isoformat()[:19] in news

@@ -25,6 +25,15 @@ def language_states_from_article(apps, schema_editor):
         )
 
 
+def search_documents_rebuild(apps, schema_editor):
+    """On PostgreSQL, write the search documents again: each keeps whether its language is listed (by the new
+    rule) and that language's time. Done here, last, because it runs today's code, which reads these columns."""
+    from articles.search import postgres
+
+    if schema_editor.connection.vendor == "postgresql":
+        postgres.PostgresSearchBackend().rebuild()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -63,6 +72,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, choices=[('draft', 'Draft'), ('published', 'Published')], help_text='Empty: as the article, published at its time when the article is.', max_length=20, null=True, verbose_name='status [ru]'),
         ),
         migrations.RunPython(language_states_from_article, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(search_documents_rebuild, migrations.RunPython.noop, elidable=False),
         migrations.RemoveIndex(
             model_name='article',
             name='articles_public_en_idx',

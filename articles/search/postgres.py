@@ -84,6 +84,8 @@ class PostgresSearchBackend(SearchBackend):
 
     def index(self, article_ids: Collection[int]) -> None:
         ids = list(article_ids)
+        if not ids:
+            return
         with articles_connection().cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [ids])
             for language in conf.ARTICLES_LANGUAGES:
