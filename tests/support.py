@@ -334,3 +334,19 @@ def time_comes(article: Article, *languages: str) -> None:
     Article.objects.filter(pk=article.pk).update(
         published_at=past, **{f"published_at_{code}": past for code in codes}
     )
+
+
+# How a language version is kept from readers while the article itself is published.
+KEPT_BACK = ("draft", "scheduled")
+
+
+def keep_back(article: Article, language: str, how: str) -> Article:
+    """Keep ``article``'s ``language`` version from readers (``how``: ``"draft"`` or ``"scheduled"`` a day
+    ahead), through a save as the admin's form makes it; the article and its other languages stay public."""
+    if how == "draft":
+        setattr(article, f"status_{language}", Article.Status.DRAFT)
+    else:
+        setattr(article, f"status_{language}", Article.Status.PUBLISHED)
+        setattr(article, f"published_at_{language}", timezone.now() + timedelta(days=1))
+    article.save()
+    return article

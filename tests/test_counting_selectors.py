@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.counting.selectors import daily_views, most_read
 from articles.models import Article
 
-from .support import record
+from .support import KEPT_BACK, keep_back, record
 
 pytestmark = pytest.mark.usefixtures("fresh_most_read_cache")
 
@@ -35,6 +35,16 @@ def test_most_read_lists_only_published_articles_available_in_the_language(make_
         record(article, "kk", 2)
     assert most_read(language="kk", days=7) == [published]
     assert most_read(language="kk", days=None) == [published]
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_most_read_leaves_out_a_language_version_kept_back(make_article, how):
+    kept, other = keep_back(make_article(), "kk", how), make_article()
+    for article in (kept, other):
+        record(article, "kk", 2)
+        record(article, "en", 2)
+    assert most_read(language="kk", days=7) == [other] and most_read(language="kk", days=None) == [other]
+    assert set(most_read(language="en", days=7)) == {kept, other}
 
 
 def test_most_read_costs_one_query_then_none_while_cached(make_article, django_assert_num_queries):

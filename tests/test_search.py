@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from articles.models import Article, Section
 from articles.search import search_articles
 from articles.search.text import MAX_TERMS, kazakh_stem, parse_query
+from tests.support import KEPT_BACK, keep_back
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,13 @@ def test_drafts_and_scheduled_articles_never_appear(client, make_article):
     make_article(title_en="Budget hearing scheduled", published_at=timezone.now() + timedelta(days=1))
     assert found(client, "en", "budget") == [public.pk]
     assert found(client, "en", "budget", sort="date") == [public.pk]
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_a_language_version_kept_back_is_never_found_in_that_language(client, make_article, how):
+    article = keep_back(make_article(title_en="Budget hearing today", title_ru="Слушания по бюджету"), "ru", how)
+    assert found(client, "ru", "бюджет") == [] and found(client, "ru", "бюджет", sort="date") == []
+    assert found(client, "en", "budget") == [article.pk]
 
 
 def test_results_are_only_in_the_page_language(client, make_article):
