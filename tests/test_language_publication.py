@@ -328,6 +328,9 @@ def test_a_language_s_page_feed_and_news_sitemap_carry_that_language_s_own_time(
     page = client.get(story.get_absolute_url("kk")).content.decode()
     assert timezone.localtime(kazakh_time).strftime(stamp) in page
     assert timezone.localtime(english_time).strftime(stamp) not in page
+    for listing in (client.get("/kk/"), client.get("/kk/search/", {"q": "мұражай"})):
+        assert timezone.localtime(kazakh_time).strftime(stamp) in listing.content.decode()
+    assert timezone.localtime(english_time).strftime(stamp) in client.get("/en/").content.decode()
     assert rfc2822_date(kazakh_time) in client.get("/kk/feed/").content.decode()
     assert rfc2822_date(english_time) in client.get("/en/feed/").content.decode()
     news = client.get("/sitemap-news.xml").content.decode()
