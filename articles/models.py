@@ -208,6 +208,11 @@ class TranslatedModel(models.Model):
         return candidate
 
 
+def same_second(first: datetime | None, second: datetime | None) -> bool:
+    """Whether two stored times are the same moment as a form shows it (the admin's fields drop microseconds)."""
+    return first is not None and second is not None and first.replace(microsecond=0) == second.replace(microsecond=0)
+
+
 def blank_to_none(value: str | None) -> str | None:
     """Optional unique text (keys, slugs) is stored as NULL, never '', so that many rows can lack one."""
     return value.strip() or None if isinstance(value, str) else value
@@ -566,7 +571,7 @@ class Article(TranslatedModel):
             status, time = getattr(self, status_field) or None, getattr(self, time_field)
             if status is None and self.status == self.Status.PUBLISHED and code in self.available_languages():
                 status, time = self.Status.PUBLISHED, self.published_at
-            elif time is not None and time == stored_time == stored_language_times.get(code):
+            elif same_second(time, stored_language_times.get(code)) and same_second(time, stored_time):
                 time = self.published_at or time
             if status == self.Status.PUBLISHED and time is None:
                 time = timezone.now()

@@ -335,3 +335,24 @@ def test_a_language_s_page_feed_and_news_sitemap_carry_that_language_s_own_time(
     assert rfc2822_date(english_time) in client.get("/en/feed/").content.decode()
     news = client.get("/sitemap-news.xml").content.decode()
     assert kazakh_time.isoformat()[:19] in news or timezone.localtime(kazakh_time).isoformat()[:19] in news
+
+
+def test_an_editor_moving_the_article_s_time_in_the_form_moves_the_languages_that_follow_it(
+    client, editor, make_article
+):
+    article = make_article(languages=("en", "kk"), published_at=timezone.now() + timedelta(days=2))
+    client.force_login(editor)
+    shown = timezone.localtime(article.published_at)  # as the form shows every time: to the second
+    earlier = timezone.localtime() - timedelta(hours=1)
+    form = article_form(
+        article.byline()[0], title_kk=article.title_kk, body_kk=article.body_kk, status="published",
+        published_at_0=earlier.strftime("%Y-%m-%d"), published_at_1=earlier.strftime("%H:%M:%S"),
+        **{f"{name}_{code}_{part}": shown.strftime(pattern) for code in ("en", "kk") for name in ("published_at",)
+           for part, pattern in (("0", "%Y-%m-%d"), ("1", "%H:%M:%S"))},
+        status_en="published", status_kk="published",
+        **{"bylines-INITIAL_FORMS": "1", "bylines-0-id": str(article.bylines.get().pk),
+           "bylines-0-article": str(article.pk)},
+    )
+    assert client.post(change_url(article), form).status_code == 302
+    article.refresh_from_db()
+    assert article.public_languages() == ["en", "kk"]
