@@ -15,7 +15,9 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -27,12 +29,19 @@ from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
-from .models import Article, Author, Byline, Section, Tag
+from .models import LANGUAGE_STATES, Article, Author, Byline, Section, Tag, language_field
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import TEXT_FIELDS
 from .roles import translator_languages
 from .search import articles_matching
-from .services import article_publish, article_restore, article_save, article_unpublish
+from .services import (
+    article_language_publish,
+    article_language_unpublish,
+    article_publish,
+    article_restore,
+    article_save,
+    article_unpublish,
+)
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
 
@@ -50,10 +59,52 @@ def translated_search_fields(*field_names: str) -> list[str]:
     ]
 
 
+def language_name(code: str) -> str:
+    """The name the site gives language ``code``, in the active language."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def language_names() -> list[tuple[str, str]]:
     """The app's languages with the names the site gives them."""
     names = dict(settings.LANGUAGES)
     return [(code, str(names.get(code, code))) for code in conf.ARTICLES_LANGUAGES]
+
+
+def language_publication_rows() -> list[tuple[str, str]]:
+    """Each language's publication state and time, side by side in the article form."""
+    return [(language_field("status", code), language_field("published_at", code)) for code in conf.ARTICLES_LANGUAGES]
+
+
+def language_actions() -> list:
+    """"Publish selected articles: <language>" and "Withdraw selected articles: <language>" for each language."""
+    return [language_action(publish, code) for code in conf.ARTICLES_LANGUAGES for publish in (True, False)]
+
+
+def language_action(publish: bool, language: str):
+    """An admin action that publishes (or withdraws) the selected articles' ``language`` version, for those who
+    may publish."""
+    # Worded when shown, in the editor's language, not when this module is imported.
+    description = lazy(lambda: (
+        gettext("Publish selected articles: %(language)s") if publish
+        else gettext("Withdraw selected articles: %(language)s")
+    ) % {"language": language_name(language)}, str)()
+
+    @admin.action(description=description, permissions=["publish"])
+    def action(modeladmin, request, queryset) -> None:
+        if publish:
+            count = article_language_publish(articles=queryset, language=language)
+            message = ngettext("%(count)d article published (%(language)s).",
+                               "%(count)d articles published (%(language)s).", count)
+        else:
+            count = article_language_unpublish(articles=queryset, language=language)
+            message = ngettext("%(count)d article withdrawn (%(language)s).",
+                               "%(count)d articles withdrawn (%(language)s).", count)
+        modeladmin.message_user(
+            request, message % {"count": count, "language": language_name(language)}, messages.SUCCESS
+        )
+
+    action.__name__ = f"{'publish' if publish else 'withdraw'}_{language}"
+    return action
 
 
 class TranslatorLimitsMixin:
@@ -205,24 +256,30 @@ class DateDrillDownChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
-        "__str__", "section", "byline_names", "status", "published_at", "view_count", "translations",
+        "__str__", "section", "byline_names", "status", "published_at", "language_publication", "view_count",
+        "translations",
     ]
     list_filter = ["status", "section", "authors", MissingTranslationFilter, OutdatedTranslationFilter]
     list_select_related = ["section"]
     search_fields = [*translated_search_fields("title"), "key"]
     date_hierarchy = "published_at"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", *language_actions()]
     inlines = [BylineInline]
     autocomplete_fields = ["tags"]
     formfield_overrides = IMAGE_UPLOAD_OVERRIDES
-    readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
+    readonly_fields = [
+        "view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day",
+        "language_publication",
+    ]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
-        (_("Publication"), {"fields": ["section", "tags", "status", "published_at", "key"]}),
+        (_("Publication"), {"fields": [
+            "section", "tags", "status", "published_at", "language_publication", *language_publication_rows(), "key",
+        ]}),
         (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
     ]
 
@@ -350,7 +407,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.can_publish(request):
             # Read-only fields are not part of the form, so a crafted POST cannot set them either.
-            readonly += ["status", "published_at"]
+            readonly += ["status", "published_at", *(name for row in language_publication_rows() for name in row)]
         return readonly
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -429,6 +486,20 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
             " · ", '<a href="{}" target="_blank" rel="noopener">{}</a>',
             ((article.get_absolute_url(code), code.upper()) for code in available),
         )
+
+    @admin.display(description=_("in each language"))
+    def language_publication(self, article: Article) -> str:
+        """Each language's state (published, scheduled with its time, draft), as readers will meet it."""
+        if article.pk is None:
+            return "—"
+        now = timezone.now()
+        return format_html_join(" · ", '<span class="language-{}" data-state="{}">{}&nbsp;{}{}</span>', (
+            (state, state, code.upper(), LANGUAGE_STATES[state],
+             f" {date_format(timezone.localtime(article.translated('published_at', code)), 'SHORT_DATETIME_FORMAT')}"
+             if state == "scheduled" and article.translated("published_at", code) else "")
+            for code in conf.ARTICLES_LANGUAGES
+            if (state := article.language_state(code, now)) != "missing"
+        ))
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset) -> None:

@@ -60,7 +60,7 @@ class LatestArticlesFeed(Feed):
         return xml_text(typeset_text(article.lead, get_language()))
 
     def item_pubdate(self, article: Article):
-        return article.published_at
+        return article.translated("published_at", get_language())
 
     def item_updateddate(self, article: Article):
         return article.updated_at

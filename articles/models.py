@@ -5,6 +5,8 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 """
 
 from datetime import UTC, datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import ClassVar, Generic, Self, TypeVar
 
 import reversion
@@ -15,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
@@ -205,6 +208,11 @@ class TranslatedModel(models.Model):
         return candidate
 
 
+def same_second(first: datetime | None, second: datetime | None) -> bool:
+    """Whether two stored times are the same moment as a form shows it (the admin's fields drop microseconds)."""
+    return first is not None and second is not None and first.replace(microsecond=0) == second.replace(microsecond=0)
+
+
 def blank_to_none(value: str | None) -> str | None:
     """Optional unique text (keys, slugs) is stored as NULL, never '', so that many rows can lack one."""
     return value.strip() or None if isinstance(value, str) else value
@@ -392,19 +400,35 @@ def available_condition(language: str) -> models.Q:
     return condition
 
 
+def language_field(field_name: str, language: str) -> str:
+    """The column of ``language``'s own publication state (``status``) or time (``published_at``):
+    ``status_kk``, ``published_at_kk``; the article's ``status`` and ``published_at`` are the master switch."""
+    return build_localized_fieldname(field_name, language)
+
+
+def listed_condition(language: str) -> models.Q:
+    """``public(language)`` without its time: the article published (the master switch), its ``language`` version
+    published (now or scheduled) and available. The per-language indexes are made for this condition."""
+    return (
+        models.Q(status="published")
+        & models.Q(**{language_field("status", language): "published"})
+        & available_condition(language)
+    )
+
+
 def published_in_language_indexes() -> list[models.Index]:
-    """One partial index per language over the articles a reader may see there, newest first.
+    """One partial index per language over the articles a reader may see there, newest (in that language) first.
 
     Lists, their page counts, feeds, sitemaps and the "most read" lists read these instead of the whole table.
-    The condition is ``published()``'s without its time (an index condition cannot hold ``now()``) and
-    ``available_in``'s, so PostgreSQL and SQLite both see that a query implies it. ``section_id`` and
-    ``updated_at`` ride along so that counting a section's page and dating a sitemap need no table rows;
-    ``view_count`` stays out, so that counting a view remains a HOT update.
+    The condition is ``listed_condition``: ``public()``'s without its time (an index condition cannot hold
+    ``now()``), so PostgreSQL and SQLite both see that a query implies it. ``section_id`` and ``updated_at`` ride
+    along so that counting a section's page and dating a sitemap need no table rows; ``view_count`` stays out, so
+    that counting a view remains a HOT update.
     """
     return [
         models.Index(
-            fields=["published_at", "id", "section_id", "updated_at"],
-            condition=models.Q(status="published") & available_condition(code),
+            fields=[language_field("published_at", code), "id", "section_id", "updated_at"],
+            condition=listed_condition(code),
             name=f"articles_public_{code}_idx",
         )
         for code in settings.MODELTRANSLATION_LANGUAGES
@@ -417,29 +441,40 @@ UPDATE_SHOWN_AFTER = timedelta(minutes=1)
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self) -> "ArticleQuerySet":
-        """Articles a reader may see: published, with a publication time that has come.
+    """The publication rule, in one place (``Article.public_languages`` is its Python twin).
 
-        This is the one place the rule lives; a future ``published_at`` makes an article scheduled, and it turns
-        public by itself when the time comes, with no job to run.
-        """
-        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
+    An article is public in a language when the article is published (its own ``status``: the master switch,
+    withdrawn means every language), its version in that language is published (``status_<language>``) with a
+    time that has come (``published_at_<language>``), and it is available there (title and body filled). A future
+    time schedules a language: it turns public by itself then, with no job to run.
+    """
 
-    def published_or_scheduled(self) -> "ArticleQuerySet":
-        """``published()`` without its time: articles that are public now or will turn public by themselves.
+    def public(self, language: str, *, now: datetime | None = None) -> "ArticleQuerySet":
+        """What readers of ``language`` may see (at ``now``, default: now), newest in that language first."""
+        time_column = language_field("published_at", language)
+        return self.listed_in(language).filter(**{f"{time_column}__lte": now or timezone.now()}).order_by(
+            f"-{time_column}", "-pk"
+        )
 
-        For stores that cannot hold ``now()`` (the search index): they keep this and the publication time, and
+    def listed_in(self, language: str) -> "ArticleQuerySet":
+        """``public(language)`` without its time: public there now or turning public by itself later.
+
+        For stores that cannot hold ``now()`` (the search index): they keep this and the language's time, and
         compare the time when asked.
         """
-        return self.filter(status=Article.Status.PUBLISHED)
+        return self.filter(listed_condition(language))
+
+    def published(self, *, now: datetime | None = None) -> "ArticleQuerySet":
+        """Articles public in at least one language (at ``now``, default: now): what an article page may show."""
+        moment = now or timezone.now()
+        return self.filter(reduce(or_, (
+            listed_condition(code) & models.Q(**{f"{language_field('published_at', code)}__lte": moment})
+            for code in conf.ARTICLES_LANGUAGES
+        )))
 
     def available_in(self, language: str) -> "ArticleQuerySet":
         """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""
         return self.filter(available_condition(language))
-
-    def public(self, language: str) -> "ArticleQuerySet":
-        """What readers of ``language`` may see: ``published()`` articles that are ``available_in(language)``."""
-        return self.published().available_in(language)
 
     def with_tags(self) -> "ArticleQuerySet":
         """Fetch each article's tags in one more query for the whole list."""
@@ -542,6 +577,7 @@ class Article(TranslatedModel):
         self.fill_slugs("title")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.settle_language_publication()
         self.render_body()
         record_translation_sources(self)
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
@@ -553,10 +589,46 @@ class Article(TranslatedModel):
         # save (the admin, an import, a restore) opens an outer block that names the user and the cause.
         with reversion.create_revision():
             super().save(*args, **kwargs)
+        self.remember_publication_times()
 
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:article_detail", language)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.remember_publication_times()
+        return instance
+
+    def remember_publication_times(self) -> None:
+        """Note the article's and each language's stored time, so that a save can tell which of them it changes."""
+        loaded = self.__dict__
+        self._stored_published_at = loaded.get("published_at")
+        self._stored_language_times = {
+            code: loaded.get(language_field("published_at", code)) for code in conf.ARTICLES_LANGUAGES
+        }
+
+    def settle_language_publication(self) -> None:
+        """Give each language version of a published article an explicit state, as saves always leave it.
+
+        A language without a state of its own (``status_<language>`` empty: new, or never decided) that is
+        available follows the article: published at the article's time. A language published without a time is
+        published now. Languages that shared the article's time move with it when that time changes.
+        """
+        stored_time = getattr(self, "_stored_published_at", None)
+        stored_language_times = getattr(self, "_stored_language_times", {})
+        for code in conf.ARTICLES_LANGUAGES:
+            status_field, time_field = language_field("status", code), language_field("published_at", code)
+            status, time = getattr(self, status_field) or None, getattr(self, time_field)
+            if status is None and self.status == self.Status.PUBLISHED and code in self.available_languages():
+                status, time = self.Status.PUBLISHED, self.published_at
+            elif same_second(time, stored_language_times.get(code)) and same_second(time, stored_time):
+                time = self.published_at or time
+            if status == self.Status.PUBLISHED and time is None:
+                time = timezone.now()
+            setattr(self, status_field, status)
+            setattr(self, time_field, time)
 
     def clean(self) -> None:
         require_one_translation(self, "title")
@@ -576,25 +648,47 @@ class Article(TranslatedModel):
         self.remember_rendered_markdown()
 
     def available_languages(self) -> list[str]:
-        """The languages this article can be read in: those where every availability field is filled.
+        """The languages this article has text in: those where every availability field is filled.
 
-        Everything public — lists, the language switcher, hreflang, feeds, sitemaps — asks this (or its queryset
-        twin ``ArticleQuerySet.available_in``, which reads the same ``AVAILABILITY_FIELDS``).
+        What translators and the admin ask (``ArticleQuerySet.available_in`` is its queryset twin); what readers
+        may see asks ``public_languages()``, which requires this too.
         """
         return [
             code for code in conf.ARTICLES_LANGUAGES
             if all(self.translated(field_name, code) for field_name in self.AVAILABILITY_FIELDS)
         ]
 
-    def display_language(self, requested: str) -> str | None:
+    def public_languages(self, now: datetime | None = None) -> list[str]:
+        """The languages readers may see this article in at ``now`` (default: now): ``ArticleQuerySet.public``'s
+        rule, in Python. The language switcher, hreflang, the fallback and the sitemaps' alternates ask it."""
+        if self.status != self.Status.PUBLISHED:
+            return []
+        moment = now or timezone.now()
+        return [
+            code for code in self.available_languages()
+            if self.translated("status", code) == self.Status.PUBLISHED
+            and (time := self.translated("published_at", code)) is not None and time <= moment
+        ]
+
+    def language_state(self, language: str, now: datetime | None = None) -> str:
+        """``language``'s version as editors see it: one of ``LANGUAGE_STATES``' keys."""
+        if language not in self.available_languages():
+            return "missing"
+        if self.status != self.Status.PUBLISHED or self.translated("status", language) != self.Status.PUBLISHED:
+            return "draft"
+        time = self.translated("published_at", language)
+        return "scheduled" if time is None or time > (now or timezone.now()) else "published"
+
+    def display_language(self, requested: str, *, preview: bool = False) -> str | None:
         """The language to show this article in to a reader of ``requested``.
 
-        ``requested`` when the article is available in it; else the first available language of the configured
-        fallback chain (``ARTICLES_FALLBACK_LANGUAGES``); else its first available language; None if none.
+        ``requested`` when the article is public in it; else the first public language of the configured
+        fallback chain (``ARTICLES_FALLBACK_LANGUAGES``); else its first public language; None if none. A
+        ``preview`` (staff) chooses among the languages it has text in instead.
         """
-        available = self.available_languages()
-        chain = [requested, *conf.ARTICLES_FALLBACK_LANGUAGES.get(requested, []), *available]
-        return next((code for code in chain if code in available), None)
+        shown = self.available_languages() if preview else self.public_languages()
+        chain = [requested, *conf.ARTICLES_FALLBACK_LANGUAGES.get(requested, []), *shown]
+        return next((code for code in chain if code in shown), None)
 
     def reading_minutes(self, language: str) -> int:
         """About how many minutes the body in ``language`` takes to read, at ``READING_WORDS_PER_MINUTE``; at
@@ -602,14 +696,48 @@ class Article(TranslatedModel):
         words = len((self.translated("body", language) or "").split())
         return max(1, round(words / READING_WORDS_PER_MINUTE))
 
-    def updated_after_publishing(self) -> bool:
-        """Whether the article was saved again once it was public (a correction, an addition): pages then say
-        when. Saves within ``UPDATE_SHOWN_AFTER`` of publishing are the publishing itself."""
-        return self.published_at is not None and self.updated_at - self.published_at > UPDATE_SHOWN_AFTER
+    def updated_after_publishing(self, language: str | None = None) -> bool:
+        """Whether the article was saved again once it was public (a correction, an addition) in ``language``
+        (default: the article's own publication time): pages then say when. Saves within ``UPDATE_SHOWN_AFTER`` of
+        publishing are the publishing itself."""
+        published_at = self.translated("published_at", language) if language else self.published_at
+        return published_at is not None and self.updated_at - published_at > UPDATE_SHOWN_AFTER
 
     def byline(self) -> list[Author]:
         """The authors in byline order (uses ``with_bylines()``'s prefetch when there is one)."""
         return [byline.author for byline in self.bylines.all()]
+
+
+# What editors see of each language version (``Article.language_state``), in the admin's list and form.
+LANGUAGE_STATES = {
+    "published": _("published"),
+    "scheduled": _("scheduled"),
+    "draft": _("draft"),
+    "missing": _("missing"),
+}
+
+
+def add_language_publication_fields(model: type[models.Model]) -> None:
+    """Give ``model`` a publication state and time per language, ``status_<language>`` and
+    ``published_at_<language>``, for the languages the migrations have columns for (as modeltranslation does).
+
+    Not registered with modeltranslation: they are no translations of one value, and ``published_at`` itself stays
+    the article's own time, which its languages take when they follow it.
+    """
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        model.add_to_class(language_field("status", code), models.CharField(
+            format_lazy("{} [{}]", _("status"), code), max_length=20, null=True, blank=True,
+            choices=Article.Status.choices,
+            help_text=_("Empty: as the article, published at its time when the article is."),
+        ))
+        model.add_to_class(language_field("published_at", code), models.DateTimeField(
+            format_lazy("{} [{}]", _("publication time"), code), null=True, blank=True,
+            validators=[validate_publication_time],
+            help_text=_("Published without a time, this language is published now; a future time schedules it."),
+        ))
+
+
+add_language_publication_fields(Article)
 
 
 class SlugHistoryQuerySet(models.QuerySet):

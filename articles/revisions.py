@@ -1,10 +1,10 @@
 """Revisions of articles, kept by django-reversion: every ``Article.save()`` stores one.
 
-A revision holds the article's text in every language (``TEXT_FIELDS``), what it shares across languages
-(``SHARED_FIELDS``) and its translation records, so that a restore can give a language back the record of the
-text it restores. Never kept: view counts, rendered HTML (made again from the restored Markdown) and timestamps.
-Who made a revision and why (the admin's form, an import, a restore) is named by ``revision_made``, which the
-callers that know it open around the save.
+A revision holds the article's text in every language (``TEXT_FIELDS``), each language's publication state and time,
+what it shares across languages (``SHARED_FIELDS``) and its translation records, so that a restore can give a
+language back the record of the text it restores. Never kept: view counts, rendered HTML (made again from the
+restored Markdown) and timestamps. Who made a revision and why (the admin's form, an import, a restore) is named by
+``revision_made``, which the callers that know it open around the save.
 """
 
 from collections.abc import Iterator
@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import Article
+from .models import Article, language_field
 
 # The text of one language; a restore of that language brings these back.
 TEXT_FIELDS = ("title", "slug", "lead", "body", "cover_alt", "cover_caption")
 SHARED_FIELDS = ("key", "section", "status", "published_at", "source_language")
+# Each language's own publication state and time (``status_ru``, ``published_at_ru``), kept with the text.
+LANGUAGE_PUBLICATION_FIELDS = ("status", "published_at")
 TRANSLATION_RECORDS = "translated_from"
 
 
@@ -43,6 +45,7 @@ def register_article_revisions() -> None:
     if reversion.is_registered(Article):
         return
     fields = [name for code in conf.ARTICLES_LANGUAGES for name in text_field_names(code)]
+    fields += [language_field(name, code) for code in conf.ARTICLES_LANGUAGES for name in LANGUAGE_PUBLICATION_FIELDS]
     reversion.register(Article, fields=[*fields, *SHARED_FIELDS, TRANSLATION_RECORDS])
 
 

@@ -16,7 +16,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .caching import generation_key
 from .conf import conf
-from .models import Article, ArticleQuerySet, Author, Section, SlugHistory, Tag, TranslatedModel
+from .models import Article, ArticleQuerySet, Author, Section, SlugHistory, Tag, TranslatedModel, language_field
 
 Translated = TypeVar("Translated", bound=TranslatedModel)
 
@@ -120,12 +120,12 @@ def related_articles(*, article: Article, language: str, limit: int = 4) -> list
         if article.section_id is not None:
             pools.append(
                 public_articles(language=language).filter(section_id=article.section_id)
-                .order_by("-published_at", "-pk").values("pk")[:RELATED_CANDIDATES]
+                .order_by(f"-{language_field('published_at', language)}", "-pk").values("pk")[:RELATED_CANDIDATES]
             )
         related = list(
             public_articles(language=language).exclude(pk=article.pk).filter(pk__in=union_of(pools))
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+            .order_by("-shared_tags", f"-{language_field('published_at', language)}", "-pk")[:limit]
         )
         cache.set(key, related, conf.ARTICLES_PAGE_CACHE_SECONDS)
     return related

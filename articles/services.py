@@ -1,25 +1,26 @@
 """Editors' changes of articles, keyword-only and named ``<entity>_<action>``: the admin and commands call them.
 
-Here: saving an article from a form (``article_save``), publishing and withdrawing (``article_publish``,
-``article_unpublish``), restoring an earlier revision (``article_restore``) and rendering stored bodies again
-(``articles_render``). Not here: a reader's view is
-recorded by ``articles.counting.recording``; the two importers keep theirs beside the file format they read and
-write through the models: ``articles.markdown_files.articles_import`` (Markdown files, ``import_articles``) and
-``articles.translating.po_import.translation_file_import`` (PO files, ``import_translations``); and what every save
-of a model does (slugs, rendered Markdown, translation sources) is the model's ``save()``.
+Here: saving an article from a form (``article_save``), publishing and withdrawing it (``article_publish``,
+``article_unpublish``) or one language of it (``article_language_publish``, ``article_language_unpublish``),
+restoring an earlier revision (``article_restore``) and rendering stored bodies again (``articles_render``).
+Not here: a reader's view is recorded by ``articles.counting.recording``; the two importers keep theirs beside the
+file format they read and write through the models: ``articles.markdown_files.articles_import`` (Markdown files,
+``import_articles``) and ``articles.translating.po_import.translation_file_import`` (PO files,
+``import_translations``); and what every save of a model does (slugs, rendered Markdown, translation sources) is the
+model's ``save()``.
 """
 
 from datetime import datetime
 
 import reversion
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_changed
 from .conf import conf
 from .markdown import RENDERER_VERSION
-from .models import Article, Author
+from .models import Article, Author, available_condition, language_field
 from .revisions import TEXT_FIELDS, TRANSLATION_RECORDS, Cause, revision_made
 from .search import search_index_update
 
@@ -28,7 +29,9 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     """Publish the drafts among ``articles`` and return how many there were.
 
     They go public at ``at`` when given; otherwise a draft keeps the time it already has (a scheduled one stays
-    scheduled, a withdrawn one keeps its first date) and one without a time is published now.
+    scheduled, a withdrawn one keeps its first date) and one without a time is published now. Each language
+    keeps the state it has (a withdrawn article comes back as it was, language by language); an available
+    language without a state of its own follows the article, published at the article's time.
     """
     now = timezone.now()
     drafts = articles.filter(status=Article.Status.DRAFT)
@@ -38,7 +41,49 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     else:
         drafts.filter(published_at__isnull=True).update(published_at=now)
     count = drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+    undecided = Article.objects.filter(pk__in=ids)
+    for code in conf.ARTICLES_LANGUAGES:
+        status_field, time_field = language_field("status", code), language_field("published_at", code)
+        undecided.available_in(code).filter(**{f"{status_field}__isnull": True}).update(
+            **{status_field: Article.Status.PUBLISHED, time_field: F("published_at")}
+        )
     search_index_update(article_ids=ids)  # the index keeps who is public, for speed
+    content_changed()
+    return count
+
+
+def article_language_publish(*, articles: QuerySet[Article], language: str, at: datetime | None = None) -> int:
+    """Publish ``articles`` in ``language`` (those available there and not published in it yet); return how many.
+
+    As ``article_publish`` does for the article: at ``at`` when given, else at the language's own time if it has
+    one (scheduled stays scheduled), else now. The article's own status stays the master switch: a withdrawn
+    article's language is published for when the article is.
+    """
+    now = timezone.now()
+    status_field, time_field = language_field("status", language), language_field("published_at", language)
+    drafts = articles.filter(available_condition(language)).exclude(**{status_field: Article.Status.PUBLISHED})
+    ids = list(drafts.values_list("pk", flat=True))
+    chosen = Article.objects.filter(pk__in=ids)
+    if at is not None:
+        chosen.update(**{time_field: at})
+    else:
+        chosen.filter(**{f"{time_field}__isnull": True}).update(**{time_field: now})
+    count = chosen.update(**{status_field: Article.Status.PUBLISHED, "updated_at": now})
+    search_index_update(article_ids=ids)
+    content_changed()
+    return count
+
+
+def article_language_unpublish(*, articles: QuerySet[Article], language: str) -> int:
+    """Return ``articles``' ``language`` versions to draft (their time kept); return how many were published or
+    following the article. Their other languages stay as they are."""
+    status_field = language_field("status", language)
+    published = articles.exclude(**{status_field: Article.Status.DRAFT})
+    ids = list(published.values_list("pk", flat=True))
+    count = Article.objects.filter(pk__in=ids).update(
+        **{status_field: Article.Status.DRAFT, "updated_at": timezone.now()}
+    )
+    search_index_update(article_ids=ids)
     content_changed()
     return count
 
@@ -57,8 +102,12 @@ def article_save(*, article: Article, user=None) -> None:
         if wanted != article.status:
             change = article_publish if wanted == Article.Status.PUBLISHED else article_unpublish
             change(articles=Article.objects.filter(pk=article.pk))
-            article.refresh_from_db(fields=["status", "published_at", "updated_at"])
+            article.refresh_from_db(fields=["status", "published_at", "updated_at", *language_publication_fields()])
             reversion.add_to_revision(article)
+
+
+def language_publication_fields() -> list[str]:
+    return [language_field(name, code) for name in ("status", "published_at") for code in conf.ARTICLES_LANGUAGES]
 
 
 def article_restore(*, article: Article, version, languages: list[str], user=None) -> None:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Tag, Translation
+from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Tag, Translation, language_field
 from .selectors import (
     authors_with_public_languages,
     public_languages,
@@ -52,11 +52,11 @@ class SiteSitemap(Sitemap):
 
 
 def article_columns() -> list[str]:
-    """What a sitemap reads of an article: its slugs, what ``available_languages()`` asks, and its times (and
+    """What a sitemap reads of an article: its slugs, what ``public_languages()`` asks, and its times (and
     ``body_html_version``, which loading an article reads)."""
-    translated = ["slug", *Article.AVAILABILITY_FIELDS]
+    translated = ["slug", "status", "published_at", *Article.AVAILABILITY_FIELDS]
     return [
-        "pk", "published_at", "updated_at", "body_html_version",
+        "pk", "status", "published_at", "updated_at", "body_html_version",
         *(build_localized_fieldname(name, code) for name in translated for code in conf.ARTICLES_LANGUAGES),
     ]
 
@@ -92,10 +92,11 @@ class ArticleSitemap(SiteSitemap):
         self.month = month
 
     def items(self) -> QuerySet:
+        time_field = language_field("published_at", self.language)
         return (
             Article.objects.public(self.language)
-            .filter(published_at__gte=self.month, published_at__lt=month_after(self.month))
-            .order_by("published_at", "pk").only(*article_columns())
+            .filter(**{f"{time_field}__gte": self.month, f"{time_field}__lt": month_after(self.month)})
+            .order_by(time_field, "pk").only(*article_columns())
         )
 
     @property
@@ -104,7 +105,7 @@ class ArticleSitemap(SiteSitemap):
         return Paginator(InLanguage(self.items(), self.language), self.limit)  # type: ignore[arg-type]
 
     def get_languages_for_item(self, article: Article) -> list[str]:
-        return article.available_languages()
+        return article.public_languages()
 
     def lastmod(self, article: Article) -> datetime:
         return article.updated_at
@@ -162,10 +163,10 @@ class NewsSitemap(SiteSitemap):
         versions = [
             article.in_language(code)
             for code in conf.ARTICLES_LANGUAGES
-            for article in Article.objects.public(code).filter(published_at__gte=since)
-            .order_by("-published_at", "-pk").only(*article_columns())[:NEWS_LIMIT]
+            for article in Article.objects.public(code)
+            .filter(**{f"{language_field('published_at', code)}__gte": since}).only(*article_columns())[:NEWS_LIMIT]
         ]
-        versions.sort(key=lambda version: (version.instance.published_at, version.instance.pk), reverse=True)
+        versions.sort(key=lambda version: (version.published_at, version.instance.pk), reverse=True)
         return versions[:NEWS_LIMIT]
 
     def location(self, version: Translation[Article]) -> str:
@@ -223,7 +224,8 @@ def article_files() -> list[ArticleFile]:
     for code in conf.ARTICLES_LANGUAGES:
         months = (
             Article.objects.public(code)
-            .annotate(month=TruncMonth("published_at", tzinfo=UTC)).order_by("-month").values("month")
+            .annotate(month=TruncMonth(language_field("published_at", code), tzinfo=UTC)).order_by("-month")
+            .values("month")
             .annotate(count=Count("pk"), lastmod=Max("updated_at"))
         )
         files += [ArticleFile(code, row["month"], row["count"], row["lastmod"]) for row in months]

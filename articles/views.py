@@ -251,15 +251,19 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
         self.preview = False
         self.generation = content_generation()
         self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
-        if self.object is None and can_preview(request):
-            articles = Article.objects.select_related("section").with_bylines().with_tags()
-            self.object = self.find_object(articles)
-            self.preview = self.object is not None
+        unseen = self.object is None or (
+            language in self.object.available_languages() and language not in self.object.public_languages()
+        )
+        if unseen and can_preview(request):
+            # Staff see a draft, or a language version not public yet, as a preview (only they vary by cookie).
+            found = self.find_object(Article.objects.select_related("section").with_bylines().with_tags())
+            if found is not None and (self.object is None or language in found.available_languages()):
+                self.object, self.preview = found, True
         if self.object is None:
             raise Http404("No article at this address.")
         if not self.preview:
             self.object.view_count = current_view_count(self.object.pk)
-        self.content_language = self.object.display_language(language)
+        self.content_language = self.object.display_language(language, preview=self.preview)
         if self.content_language is None:
             raise Http404("This article is not available in any language yet.")
         # Shown in a fallback language, the article has no address of its own in this one to send the reader to.
@@ -275,14 +279,19 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
             count_page_view(request, response, article_id=self.object.pk, language=self.content_language)
         return response
 
+    def shown_languages(self) -> list[str]:
+        """The languages the switcher and hreflang offer: those public now (a preview: those with text)."""
+        return self.object.available_languages() if self.preview else self.object.public_languages()
+
     def get_language_urls(self) -> dict[str, str]:
-        return {code: self.object.get_absolute_url(code) for code in self.object.available_languages()}
+        return {code: self.object.get_absolute_url(code) for code in self.shown_languages()}
 
     def get_context_data(self, **kwargs) -> dict:
         """The page's context; what only cached page parts use is computed lazily, on a cache miss."""
         article, request = self.object, self.request
         language, content_language = get_language(), self.content_language
         context = super().get_context_data(**kwargs)
+        shown = self.shown_languages()
 
         @once
         def canonical_url() -> str:
@@ -302,8 +311,9 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
             content_language=content_language,
             is_fallback=content_language != language,
             page_cache_key=generation_key(
+                # The languages shown are in the key: a scheduled one turning public renews the switcher and hreflang.
                 "article-page", article.pk, language, content_language, site_root(request), self.preview,
-                generation=self.generation,
+                "-".join(shown), generation=self.generation,
             ),
             cache_seconds=conf.ARTICLES_PAGE_CACHE_SECONDS,
             content_language_name=once(
@@ -318,8 +328,7 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
                 (code, absolute_url(request, url)) for code, url in self.get_language_urls().items()
             ]),
             x_default_url=once(lambda: absolute_url(request, article.get_absolute_url(
-                settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in article.available_languages()
-                else article.available_languages()[0]
+                settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in shown else shown[0]
             ))),
             # "More from the section": four that "Related articles" does not show already (which may take four).
             more_from_section=once(lambda: [
@@ -327,6 +336,7 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
                 if other not in related()
             ][:4]),
             reading_minutes=once(lambda: article.reading_minutes(content_language)),
+            updated_after_publishing=once(lambda: article.updated_after_publishing(content_language)),
             share_links=once(lambda: share_links(canonical_url(), article.translated("title", content_language))),
             tags=once(lambda: tags_in(article, content_language)),
             related_articles=related,
@@ -359,7 +369,7 @@ def news_article_data(
         "headline": typeset_text(article.translated("title", language), language),
         "description": typeset_text(article.translated("lead", language) or "", language),
         "inLanguage": language,
-        "datePublished": article.published_at,
+        "datePublished": article.translated("published_at", language) or article.published_at,
         "dateModified": article.updated_at,
         "author": [
             {

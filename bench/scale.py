@@ -134,6 +134,7 @@ def generate(size: int) -> None:
                     setattr(article, f"body_{code}", body(code, number % 3))
                     setattr(article, f"body_html_{code}", rendered[code, number % 3])
                 record_translation_sources(article)
+                article.settle_language_publication()  # each language's state, as save() gives it
                 batch.append(article)
             Article.objects.bulk_create(batch)
             Byline.objects.bulk_create(

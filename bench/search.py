@@ -142,12 +142,14 @@ def generate_archive() -> None:
                         f"body_{code}": "\n\n".join(paragraphs),
                         f"body_html_{code}": "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
                     })
-                batch.append(Article(
+                article = Article(
                     key=f"{KEY_PREFIX}{number}", section=rng.choice(sections),
                     status=Article.Status.DRAFT if rng.random() < 0.05 else Article.Status.PUBLISHED,
                     published_at=now - timedelta(minutes=rng.randint(0, 10 * 365 * 24 * 60)),
                     **values,
-                ))
+                )
+                article.settle_language_publication()  # each language's state, as save() gives it
+                batch.append(article)
             Article.objects.bulk_create(batch)
         search_index_rebuild()
     from django.db import connection

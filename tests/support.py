@@ -323,3 +323,30 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def time_comes(article: Article, *languages: str) -> None:
+    """Let the scheduled times of ``article`` (its own and those of ``languages``, default every language) come,
+    the way time does: the columns move into the past behind the app's back — no save, no signal, no cache renewed,
+    no job — so what turns public must do so by the rule alone."""
+    past = timezone.now() - timedelta(seconds=1)
+    codes = languages or ("en", "ru", "kk")
+    Article.objects.filter(pk=article.pk).update(
+        published_at=past, **{f"published_at_{code}": past for code in codes}
+    )
+
+
+# How a language version is kept from readers while the article itself is published.
+KEPT_BACK = ("draft", "scheduled")
+
+
+def keep_back(article: Article, language: str, how: str) -> Article:
+    """Keep ``article``'s ``language`` version from readers (``how``: ``"draft"`` or ``"scheduled"`` a day
+    ahead), through a save as the admin's form makes it; the article and its other languages stay public."""
+    if how == "draft":
+        setattr(article, f"status_{language}", Article.Status.DRAFT)
+    else:
+        setattr(article, f"status_{language}", Article.Status.PUBLISHED)
+        setattr(article, f"published_at_{language}", timezone.now() + timedelta(days=1))
+    article.save()
+    return article

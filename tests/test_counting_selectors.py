@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.counting.selectors import daily_views, most_read, most_read_block
 from articles.models import Article
 
-from .support import record
+from .support import KEPT_BACK, keep_back, record
 
 pytestmark = pytest.mark.usefixtures("fresh_most_read_cache")
 
@@ -70,6 +70,16 @@ def test_the_block_costs_two_queries_on_a_cold_cache_then_none(make_article, dja
         assert most_read_block(language="en") == (7, [story])
     with django_assert_num_queries(0):
         assert most_read_block(language="en", exclude=story.pk) == (7, [])
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_most_read_leaves_out_a_language_version_kept_back(make_article, how):
+    kept, other = keep_back(make_article(), "kk", how), make_article()
+    for article in (kept, other):
+        record(article, "kk", 2)
+        record(article, "en", 2)
+    assert most_read(language="kk", days=1) == [other] and most_read(language="kk", days=7) == [other]
+    assert set(most_read(language="en", days=7)) == {kept, other}
 
 
 def test_most_read_costs_one_query_then_none_while_cached(make_article, django_assert_num_queries):

@@ -65,6 +65,7 @@ def test_demo_has_a_draft_and_an_article_scheduled_a_week_ahead_on_every_run():
     scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
     assert scheduled.count() == 1
     assert (scheduled.get().published_at - timezone.now()).days in (6, 7)
+    assert not Article.objects.published().filter(pk=scheduled.get().pk).exists()
 
 
 def test_demo_articles_have_varied_dates_views_and_markdown():

@@ -4,6 +4,8 @@ import pytest
 
 from articles.models import Article
 
+from .support import KEPT_BACK, keep_back
+
 XHTML = "{http://www.w3.org/1999/xhtml}link"
 
 
@@ -19,6 +21,15 @@ def test_feed_lists_articles_available_in_its_language(client, make_article, lan
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == [article.translated("title", language)]
     assert items[0].findtext("link").endswith(article.get_absolute_url(language))
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_language_version_kept_back_is_in_no_feed_of_that_language(client, make_article, language, how):
+    article = keep_back(make_article(), language, how)
+    for code in ("en", "ru", "kk"):
+        titles = [item.findtext("title") for item in ET.fromstring(client.get(f"/{code}/feed/").content).iter("item")]
+        assert titles == ([] if code == language else [article.translated("title", code)])
 
 
 def test_feed_escapes_hostile_titles(client, make_article):

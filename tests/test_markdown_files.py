@@ -639,6 +639,7 @@ def database_snapshot() -> dict:
                 **translated_values(article, ("title", "slug", "lead", "body", "cover_alt", "cover_caption")),
                 "status": article.status,
                 "published_at": article.published_at,
+                **translated_values(article, ("status", "published_at")),
                 "source_language": article.source_language,
                 "view_count": article.view_count,
                 "section": exported_key(article.section, "section") if article.section else None,
@@ -672,7 +673,15 @@ def test_export_then_import_into_an_empty_database_reproduces_everything(tmp_pat
     translated = Article.objects.exclude(title_en=None).exclude(title_ru=None).order_by("pk").first()
     translated.source_language = "ru"
     translated.save()
+    # Language versions with states of their own: Kazakh kept back, Russian scheduled later than the article.
+    varied = Article.objects.filter(status="published").exclude(title_kk=None).exclude(title_ru=None).first()
+    varied.status_kk = Article.Status.DRAFT
+    varied.published_at_ru = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+    varied.save()
     before = database_snapshot()
+    assert ("draft", datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)) == (
+        before["articles"][varied.key]["status_kk"], before["articles"][varied.key]["published_at_ru"]
+    )
     assert {"ru", "kk"} <= {values["source_language"] for values in before["articles"].values()}
 
     call_command("export_articles", out=str(tmp_path / "export"), stdout=io.StringIO())
@@ -723,3 +732,42 @@ def test_an_export_imports_back_into_its_own_database_unchanged(tmp_path):
     assert "Articles in en: 0 created, 0 updated, 1 unchanged" in output
     assert Article.objects.get().updated_at == updated_at
     assert row_counts() == (1, 1, 1, 1)
+
+
+def test_each_file_carries_its_language_s_own_status_and_time_both_ways(tmp_path):
+    shared = {"status": "published", "published_at": "2025-09-20T10:15:00+05:00"}
+    write_article(tmp_path / "in", **shared)
+    write_article(tmp_path / "in", language="ru", language_status="published",
+                  language_published_at="2030-01-01T09:00:00+05:00", **shared)
+    write_article(tmp_path / "in", language="kk", language_status="draft", **shared)
+    import_articles(tmp_path / "in")
+
+    article = Article.objects.get()
+    assert article.public_languages() == ["en"]
+    assert [article.language_state(code) for code in ("en", "ru", "kk")] == ["published", "scheduled", "draft"]
+    assert article.published_at_ru == datetime(2030, 1, 1, 4, 0, tzinfo=UTC)
+
+    call_command("export_articles", out=str(tmp_path / "out"), stdout=io.StringIO())
+    fronts = {
+        code: yaml.safe_load((tmp_path / "out" / f"story.{code}.md").read_text().split("---\n")[1])
+        for code in ("en", "ru", "kk")
+    }
+    assert [fronts[code]["language_status"] for code in ("en", "ru", "kk")] == ["published", "published", "draft"]
+    assert fronts["ru"]["language_published_at"] == datetime(2030, 1, 1, 4, 0, tzinfo=UTC)
+    assert fronts["en"]["status"] == "published"
+    assert "Articles in ru: 0 created, 0 updated, 1 unchanged" in import_articles(tmp_path / "out")
+
+
+def test_files_without_language_states_publish_every_language_of_a_published_article_as_before(tmp_path):
+    for code in ("en", "ru"):
+        write_article(tmp_path, language=code, status="published", published_at="2025-09-20T10:15:00+05:00")
+    import_articles(tmp_path)
+
+    article = Article.objects.get()
+    assert article.public_languages() == ["en", "ru"]
+    assert article.published_at_ru == article.published_at_en == article.published_at
+
+
+def test_an_unknown_language_status_is_refused_with_file_and_field(tmp_path):
+    write_article(tmp_path, language_status="scheduled")
+    assert "language_status" in failed_import(tmp_path)

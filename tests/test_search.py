@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from articles.models import Article, Section
 from articles.search import search_articles
 from articles.search.text import MAX_TERMS, kazakh_stem, parse_query
+from tests.support import KEPT_BACK, keep_back
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,13 @@ def test_drafts_and_scheduled_articles_never_appear(client, make_article):
     make_article(title_en="Budget hearing scheduled", published_at=timezone.now() + timedelta(days=1))
     assert found(client, "en", "budget") == [public.pk]
     assert found(client, "en", "budget", sort="date") == [public.pk]
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_a_language_version_kept_back_is_never_found_in_that_language(client, make_article, how):
+    article = keep_back(make_article(title_en="Budget hearing today", title_ru="Слушания по бюджету"), "ru", how)
+    assert found(client, "ru", "бюджет") == [] and found(client, "ru", "бюджет", sort="date") == []
+    assert found(client, "en", "budget") == [article.pk]
 
 
 def test_results_are_only_in_the_page_language(client, make_article):
@@ -281,12 +289,15 @@ def test_a_search_matching_more_articles_than_it_lists_says_more_than_and_counts
     from articles.search.backends import RESULTS_LIMIT
 
     published_at = timezone.now() - timedelta(hours=1)
-    Article.objects.bulk_create([
+    many = [
         Article(key=f"many-{number}", slug_en=f"many-{number}", title_en=f"Harvest report {number}", body_en="Grain.",
                 slug_ru=f"many-{number}", title_ru=f"Урожай {number}", body_ru="Зерно.",
                 status=Article.Status.PUBLISHED, published_at=published_at)
         for number in range(RESULTS_LIMIT + 1)
-    ])
+    ]
+    for article in many:
+        article.settle_language_publication()  # what save() does, which bulk_create skips
+    Article.objects.bulk_create(many)
     search_index_rebuild()
     response = client.get(search_url("en"), {"q": "harvest"})
     assert response.context["paginator"].count == RESULTS_LIMIT

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from articles.models import Article
@@ -12,6 +13,8 @@ from articles.selectors import (
     sections_with_public_languages,
 )
 
+from .support import KEPT_BACK, keep_back
+
 
 def test_public_articles_are_the_published_ones_available_in_the_language(make_article):
     public = make_article(languages=("en", "kk"))
@@ -21,6 +24,18 @@ def test_public_articles_are_the_published_ones_available_in_the_language(make_a
     assert list(public_articles(language="en")) == [public]
     assert article_is_public(article_id=public.pk, language="kk")
     assert not article_is_public(article_id=public.pk, language="ru")
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_a_language_version_kept_back_is_no_public_article_there_nor_makes_its_section_or_author_public(
+    make_article, section, how
+):
+    author = make_article.author()
+    article = keep_back(make_article(section=section, authors=[author]), "kk", how)
+    assert list(public_articles(language="kk")) == [] and list(public_articles(language="ru")) == [article]
+    assert not article_is_public(article_id=article.pk, language="kk")
+    assert public_languages(sections_with_public_languages().get(pk=section.pk)) == ["en", "ru"]
+    assert public_languages(authors_with_public_languages().get(pk=author.pk)) == ["en", "ru"]
 
 
 def test_find_by_slug_prefers_this_languages_slug_and_else_takes_anothers(make_article):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article, Section
+from tests.support import KEPT_BACK, keep_back
 
 NAMESPACE = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -134,6 +135,17 @@ def test_the_index_costs_one_query_per_language_and_a_file_two_queries_however_m
     path = urlsplit(index_entries(client)[-1].findtext(f"{NAMESPACE}loc")).path
     with django_assert_num_queries(2):  # the page's count and its rows
         client.get(path)
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+def test_a_language_version_kept_back_is_in_no_sitemap_nor_any_alternate(client, make_article, how):
+    article = keep_back(make_article(), "kk", how)
+    entries = sitemap_entries(client)
+    kazakh = f"http://testserver{article.get_absolute_url('kk')}"
+    public = {f"http://testserver{article.get_absolute_url(code)}" for code in ("en", "ru")}
+    assert set(article_locations(client)) == public
+    assert kazakh not in [link.get("href") for entry in entries.values() for link in entry.findall(XHTML)]
+    assert kazakh not in client.get("/sitemap-news.xml").content.decode()
 
 
 def test_a_section_and_an_author_with_only_drafts_are_not_in_the_sitemap(client, make_article):

@@ -87,7 +87,8 @@ def test_tag_page_is_404_until_an_article_with_it_is_public_in_its_language(clie
     make_article()  # public, but without the tag
     assert client.get(tag.get_absolute_url("ru")).status_code == 404
     assert client.get(tag.get_absolute_url("en")).status_code == 200
-    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED, published_at=hours_ago(1))
+    draft.status, draft.published_at = Article.Status.PUBLISHED, hours_ago(1)
+    draft.save()
     assert client.get(tag.get_absolute_url("ru")).status_code == 200
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.markdown.typography import typeset_text
 from articles.models import Article, Section, Tag
 
-from .support import BROWSER, record
+from .support import BROWSER, KEPT_BACK, keep_back, record, time_comes
 
 
 def test_root_redirects_to_the_readers_language(client, db):
@@ -74,8 +74,25 @@ def test_draft_is_404_in_every_language(client, make_article, language):
 def test_scheduled_article_is_404_until_its_time(client, make_article, language):
     scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
     assert client.get(scheduled.get_absolute_url(language)).status_code == 404
-    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    time_comes(scheduled)
     assert client.get(scheduled.get_absolute_url(language)).status_code == 200
+
+
+@pytest.mark.parametrize("how", KEPT_BACK)
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_language_version_kept_back_is_never_shown_but_its_readers_get_a_fallback(
+    client, make_article, language, how
+):
+    article = keep_back(make_article(), language, how)
+    others = [code for code in ("en", "ru", "kk") if code != language]
+    hidden = article.translated("title", language)
+    page = client.get(article.get_absolute_url(language)).content.decode()
+    assert hidden not in page and "noindex" in page
+    assert any(article.translated("title", code) in page for code in others)
+    assert hidden not in client.get(f"/{language}/").content.decode()
+    other_page = client.get(article.get_absolute_url(others[0])).content.decode()
+    assert f'hreflang="{language}"' not in other_page
+    assert article.get_absolute_url(language) not in other_page
 
 
 def test_staff_preview_a_draft_uncached_uncounted_and_noindex(admin_client, make_article):

@@ -20,7 +20,10 @@ Files are named ``<key>.<lang>.md`` (``slugs.file_stem``), authors', sections' a
 
 A file owns its language version: a translated field it leaves out is emptied. Fields shared by every language
 (status, published_at, source_language, section, authors, tags, cover, views) are changed only by files that give
-them, and files of one run must agree on them (on tags: on their keys). A run validates every file first (keeping
+them, and files of one run must agree on them (on tags: on their keys). ``language_status`` and
+``language_published_at`` are this language version's own publication state and time (``status`` and
+``published_at`` are the article's, the master switch); left out, the language keeps its state, and a new one
+follows the article. A run validates every file first (keeping
 only small metadata, so thousands of files fit in little memory), then reads them again to write them in one
 transaction.
 

@@ -254,6 +254,9 @@ FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
         "section_key": key_of(Section),
         "published_at": clean_timestamp,
         "status": clean_status,
+        # This language version's own state and time (the article's are ``status`` and ``published_at``).
+        "language_status": clean_status,
+        "language_published_at": clean_timestamp,
         "source_language": clean_language,
         "views": count_of(Article, "view_count"),
         "cover": clean_image_path,

@@ -142,6 +142,10 @@ def article_front_matter(article: Article, key: str, language: str, author_keys:
     if article.published_at:
         front["published_at"] = timezone.localtime(article.published_at)
     front["status"] = article.status
+    if language_status := article.translated("status", language):
+        front["language_status"] = language_status
+    if language_published_at := article.translated("published_at", language):
+        front["language_published_at"] = timezone.localtime(language_published_at)
     if article.source_language:
         front["source_language"] = article.source_language
     if article.view_count:

@@ -14,7 +14,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
-from ..models import Article, Author, Byline, Section, Tag
+from ..models import Article, Author, Byline, Section, Tag, language_field
 from ..revisions import Cause, revision_made
 from .checking import ARTICLE, AUTHOR, SECTION, TAG, ImportPlan, SourceFile, author_pairs, read_source_file
 from .reading import ImportProblem, SourceError, find_source_files, quoted
@@ -169,6 +169,9 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
     for name in ("status", "published_at", "source_language"):
         if name in fields:
             setattr(article, name, fields[name])
+    for name in ("status", "published_at"):
+        if f"language_{name}" in fields:
+            setattr(article, language_field(name, language), fields[f"language_{name}"])
     if creating and "views" in fields:
         article.view_count = fields["views"]
     if "section" in fields or "section_key" in fields:

@@ -1,6 +1,6 @@
 """Search storage: on PostgreSQL a tsvector per article and language under a GIN index, on SQLite an FTS5 table
-per language (see articles/search/), then the articles already there are indexed. Other databases get nothing:
-they need an ARTICLES_SEARCH_BACKEND."""
+per language (see articles/search/), then the articles already there are indexed (on PostgreSQL by 0009). Other
+databases get nothing: they need an ARTICLES_SEARCH_BACKEND."""
 
 from django.conf import settings
 from django.db import migrations
@@ -11,7 +11,9 @@ def create_storage(apps, schema_editor):
 
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        postgres.PostgresSearchBackend().rebuild()
+        # The documents are written by the last migration that changes what they keep (0009): they are made by
+        # today's code, which reads columns later migrations add.
+        postgres.PostgresSearchBackend().create_storage()
     elif connection.vendor == "sqlite":
         sqlite.SQLiteSearchBackend().rebuild()  # creates the tables first
 

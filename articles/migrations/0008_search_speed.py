@@ -10,7 +10,8 @@ def add_listing(apps, schema_editor):
     from articles.search import postgres
 
     if schema_editor.connection.vendor == "postgresql":
-        postgres.PostgresSearchBackend().rebuild()  # adds the columns and the index first
+        # Adds the columns and the index; 0009 writes the documents (with today's code, which reads its columns).
+        postgres.PostgresSearchBackend().create_storage()
 
 
 def drop_listing(apps, schema_editor):

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from datetime import date
 
 from django.db.models import QuerySet
+from modeltranslation.utils import build_localized_fieldname
 
 from .backends import DATE, RELEVANCE, SearchFilters, search_backend
 from .results import SearchResults
@@ -48,10 +49,11 @@ def search_articles(
     articles = Article.objects.public(language).select_related("section")
     if section_id is not None:
         articles = articles.filter(section_id=section_id)
+    time_field = build_localized_fieldname("published_at", language)
     if since is not None:
-        articles = articles.filter(published_at__date__gte=since)
+        articles = articles.filter(**{f"{time_field}__date__gte": since})
     if until is not None:
-        articles = articles.filter(published_at__date__lte=until)
+        articles = articles.filter(**{f"{time_field}__date__lte": until})
     return query, SearchResults(
         articles=articles, query=query, filters=SearchFilters(section_id=section_id, since=since, until=until),
         order=DATE if order == DATE else RELEVANCE, backend=search_backend(),

@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
+from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
 from .text import SearchQuery
@@ -83,7 +84,8 @@ class SearchBackend:
         of who may see what (kept current by ``index``) can never show more than the publication rule allows.
         """
         if order == DATE:
-            found = self.filter(articles, query).order_by("-published_at", "-pk")
+            newest = f"-{build_localized_fieldname('published_at', query.language)}"
+            found = self.filter(articles, query).order_by(newest, "-pk")
         else:
             found = self.rank(articles, query)
         return list(found.values_list("pk", flat=True)[start:stop])

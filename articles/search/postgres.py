@@ -3,9 +3,10 @@
 The vectors live in ``articles_search_document`` under a GIN index, and are computed by PostgreSQL itself with
 the language's text search configuration (``ARTICLES_SEARCH_STEMMERS``: ``english``, ``russian``; ``simple`` —
 case folding only — for Kazakh, whose query words are matched by prefix). Beside each vector the row keeps what
-the search page orders and narrows by — whether the article is ``published_or_scheduled()`` and available in
-that language (``listed``), its publication time and section — so that a search reads this table alone and
-visits the (much larger) article table only for the page it shows. See docs/search.md, "Speed".
+the search page orders and narrows by — whether the article is ``listed_in()`` that language (published there,
+now or later, and available: ``listed``), its publication time in that language and section — so that a search
+reads this table alone and visits the (much larger) article table only for the page it shows. See
+docs/search.md, "Speed".
 """
 
 import re
@@ -83,6 +84,8 @@ class PostgresSearchBackend(SearchBackend):
 
     def index(self, article_ids: Collection[int]) -> None:
         ids = list(article_ids)
+        if not ids:
+            return
         with articles_connection().cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [ids])
             for language in conf.ARTICLES_LANGUAGES:
@@ -135,10 +138,10 @@ class PostgresSearchBackend(SearchBackend):
         articles = Article.objects.filter(Q(**{f"{columns['title']}__gt": ""}) | Q(**{f"{columns['body']}__gt": ""}))
         if article_ids is not None:
             articles = articles.filter(pk__in=article_ids)
-        listed = Article.objects.published_or_scheduled().available_in(language).filter(pk=OuterRef("pk"))
+        listed = Article.objects.listed_in(language).filter(pk=OuterRef("pk"))
         values = dict(zip(COLUMNS, (
-            F("pk"), Value(language), RawSQL(document, [config] * len(WEIGHTS)), Exists(listed), F("published_at"),
-            F("section_id"),
+            F("pk"), Value(language), RawSQL(document, [config] * len(WEIGHTS)), Exists(listed),
+            F(build_localized_fieldname("published_at", language)), F("section_id"),
         ), strict=True))
         # Named, since the ORM may select annotations in another order than they are given.
         rows = articles.order_by().values(**{f"row_{name}": value for name, value in values.items()})
@@ -162,7 +165,7 @@ class PostgresSearchBackend(SearchBackend):
             [*params, query.language],
         )
         return self.filter(articles, query).annotate(search_rank=rank).order_by(
-            "-search_rank", "-published_at", "-pk"
+            "-search_rank", f"-{build_localized_fieldname('published_at', query.language)}", "-pk"
         )
 
     def found_ids(

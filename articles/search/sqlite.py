@@ -116,5 +116,5 @@ class SQLiteSearchBackend(SearchBackend):
             [match_expression(query)],
         )
         return self.filter(articles, query).annotate(search_rank=rank).order_by(
-            "-search_rank", "-published_at", "-pk"
+            "-search_rank", f"-{build_localized_fieldname('published_at', query.language)}", "-pk"
         )

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.conf import conf
 from articles.markdown_files import articles_import
-from articles.models import Article, ArticleDailyViews
+from articles.models import Article, ArticleDailyViews, language_field
 from articles.search import search_index_update
 
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "demo"
@@ -47,6 +48,10 @@ class Command(BaseCommand):
             # A plain UPDATE: moving the date is not an edit, so updated_at keeps its value.
             scheduled = Article.objects.filter(key__in=SCHEDULED_DEMO_ARTICLES)
             scheduled.update(published_at=publish_at)
+            for code in conf.ARTICLES_LANGUAGES:  # and every language of them with it
+                scheduled.exclude(**{language_field("status", code): None}).update(
+                    **{language_field("published_at", code): publish_at}
+                )
             search_index_update(article_ids=list(scheduled.values_list("pk", flat=True)))  # it keeps the time
             # An import is not an edit: a demo article that nobody has saved since it was imported does not say
             # "updated" with the time of the import.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_search_speed'),
+        ('articles', '0009_language_publication'),
     ]
 
     operations = [
