@@ -2,16 +2,19 @@
 
 import difflib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from modeltranslation.utils import build_localized_fieldname
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from .conf import conf
 from .models import Article
 from .revisions import TEXT_FIELDS, revision_cause
+from .translating.status import SOURCE_FIELDS, field_text, text_fingerprint
 
 
 @dataclass
@@ -88,3 +91,27 @@ def language_diff(*, older: Version, newer: Version, language: str) -> list[tupl
         ))
         for name in changed_fields(old_fields, new_fields, language)
     ]
+
+
+def translation_source_text(*, article: Article, language: str) -> dict[str, str] | None:
+    """The source text that ``article``'s ``language`` version was translated from, as a revision kept it.
+
+    ``{"title": …, "lead": …, "cover_alt": …, "cover_caption": …, "body": …}`` of the source language in the newest
+    revision whose source text has the fingerprint the translation record names; None when no revision has it
+    (revisions deleted, or the translation was made before revisions were kept). Exports show it as the previous
+    text of changed segments (``#| msgid``), as msgmerge does.
+    """
+    fingerprint = ((article.translated_from or {}).get(language) or {}).get("source")
+    source = article.source_language
+    if not fingerprint or not source:
+        return None
+    columns = {name: build_localized_fieldname(name, source) for name in SOURCE_FIELDS}
+    for version in article_versions(article=article).iterator():
+        try:
+            fields = version.field_dict
+        except RevertError:  # a revision the current model cannot read (a language column added since)
+            continue
+        text = SimpleNamespace(**{column: fields.get(column) for column in columns.values()})
+        if text_fingerprint(text, source) == fingerprint:
+            return {name: field_text(text, name, source) for name in SOURCE_FIELDS}
+    return None

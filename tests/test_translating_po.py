@@ -315,3 +315,42 @@ def test_export_from_another_source_language(make_article, tmp_path):
     catalog = po_file(export(tmp_path, source="ru"), "from-russian.kk.po")
     assert catalog.metadata["X-Source-Language"] == "ru"
     assert catalog.find("title", by="msgctxt").msgid.startswith("Новость")
+
+
+def test_a_changed_segment_carries_the_source_text_it_was_translated_from(article, tmp_path):
+    export(tmp_path / "first")
+    fill(tmp_path / "first" / "almaty-e-buses.kk.po", KAZAKH)
+    translation_file_import(path=tmp_path / "first" / "almaty-e-buses.kk.po")
+    article.refresh_from_db()
+    article.title_en = "Almaty puts 41 electric buses on the road"
+    article.body_en = "A new first paragraph.\n\n" + BODY_EN.replace("## Which routes", "## Which routes run")
+    article.save()
+
+    path = export(tmp_path / "second") / "almaty-e-buses.kk.po"
+    catalog = polib.pofile(str(path))
+    title = catalog.find("title", by="msgctxt")
+    assert (title.fuzzy, title.previous_msgid) == (True, "Almaty puts 40 electric buses on the road")
+    moved = catalog.find("body:3:heading", by="msgctxt")  # the heading, changed, moved down by one block
+    assert (moved.msgstr, moved.fuzzy) == (KAZAKH["body:2:heading"], True)
+    assert (moved.previous_msgctxt, moved.previous_msgid) == ("body:2:heading", "Which routes")
+    unchanged = catalog.find("body:2:paragraph", by="msgctxt")
+    assert (unchanged.msgstr, unchanged.fuzzy, unchanged.previous_msgid) == (KAZAKH["body:1:paragraph"], False, None)
+    text = path.read_text(encoding="utf-8")
+    assert '#| msgctxt "body:2:heading"\n#| msgid "Which routes"\nmsgctxt "body:3:heading"' in text
+    # gettext's own tools read it as they read msgmerge's output.
+    result = subprocess.run(["msgattrib", "--only-fuzzy", str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and '#| msgid "Almaty puts 40' in result.stdout
+
+
+def test_without_the_revision_a_changed_segment_is_fuzzy_without_a_previous_text(article, tmp_path):
+    from reversion.models import Version
+
+    export(tmp_path / "first")
+    fill(tmp_path / "first" / "almaty-e-buses.kk.po", KAZAKH)
+    translation_file_import(path=tmp_path / "first" / "almaty-e-buses.kk.po")
+    article.refresh_from_db()
+    article.title_en = "Almaty puts 41 electric buses on the road"
+    article.save()
+    Version.objects.get_for_object(article).delete()
+    title = po_file(export(tmp_path / "second")).find("title", by="msgctxt")
+    assert (title.msgstr, title.fuzzy, title.previous_msgid) == (KAZAKH["title"], True, None)

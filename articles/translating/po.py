@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from ..conf import conf
 from ..models import Article
+from ..revision_history import translation_source_text
 from ..slugs import file_stem
 from .blocks import Block, body_blocks, table_cells
 from .status import (
@@ -98,23 +99,42 @@ def export_file_name(article: Article, target: str) -> str:
     return f"{file_stem(article.key, prefix='article', pk=article.pk)}.{target}.po"
 
 
+@dataclass(frozen=True)
+class Prefill:
+    """A segment's existing translation, as an export fills it in and an import keeps it."""
+
+    text: str
+    fuzzy: bool  # its source text changed since the translation was saved
+    made_from: str | None  # the digest of the source segment it was translated from, when known
+    previous_context: str | None = None  # the source segment it was translated from (``#| msgctxt``)…
+    previous_text: str | None = None  # …and its text (``#| msgid``), when a revision still has it
+
+
 def prefilled_translations(
     article: Article, source: str, target: str, segments: list[Segment], source_blocks: list[Block],
-) -> dict[str, tuple[str, bool]]:
-    """``{context: (translation, fuzzy)}`` for the segments that ``article`` already has in ``target``.
+) -> dict[str, Prefill]:
+    """The existing translation in ``target`` of each segment that ``article`` has one for, by context.
 
     A segment is fuzzy when its source text changed since the translation was saved; without digests of the
-    source it was made from, every segment of an outdated translation is.
+    source it was made from, every segment of an outdated translation is. A fuzzy segment carries the source text
+    it was translated from when a revision still has it (``revision_history.translation_source_text``).
     """
     outdated = translation_status(article, target) == TranslationStatus.OUTDATED
     record = (article.translated_from or {}).get(target) if source == article.source_language else None
     made_from = (record or {}).get("segments")
     current = segment_digests(article, source)
-    found: dict[str, tuple[str, bool]] = {}
+    previous: dict[str, str] | None = None
+    if record and outdated:
+        previous = translation_source_text(article=article, language=target)
+    found: dict[str, Prefill] = {}
     for segment in segments:
         if segment.block is None and (text := field_text(article, segment.field, target)):
-            changed = made_from[segment.field] != current[segment.field] if made_from else outdated
-            found[segment.context] = (text, changed)
+            digest_then = made_from.get(segment.field) if made_from else (None if outdated else current[segment.field])
+            changed = digest_then != current[segment.field]
+            found[segment.context] = Prefill(
+                text, changed, digest_then, previous_context=segment.context if changed and previous else None,
+                previous_text=previous[segment.field] if changed and previous else None,
+            )
 
     target_blocks = body_blocks(field_text(article, "body", target))
     pairs: list[tuple[int, int, bool]] = []  # (target block, source block, fuzzy)
@@ -127,10 +147,21 @@ def prefilled_translations(
                           zip(range(old_start, old_end), range(new_start, new_end), strict=True)]
     elif [block.shape for block in target_blocks] == [block.shape for block in source_blocks]:
         pairs = [(number, number, outdated) for number in range(len(source_blocks))]
+    # The blocks of the source the translation was made from, numbered as the translation's blocks are.
+    previous_blocks = body_blocks(previous["body"]) if previous else []
+    if len(previous_blocks) != len(target_blocks):
+        previous_blocks = []
     contexts = {number: segment.context for number, segment in body_segments(segments).items()}
     for old, new, fuzzy in pairs:
         if new in contexts and target_blocks[old].kind == source_blocks[new].kind and target_blocks[old].has_text:
-            found[contexts[new]] = (target_blocks[old].text, fuzzy)
+            digest_then = made_from["body"][old] if made_from and len(made_from["body"]) == len(target_blocks) \
+                else (None if fuzzy else current["body"][new])
+            before = previous_blocks[old] if fuzzy and previous_blocks else None
+            found[contexts[new]] = Prefill(
+                target_blocks[old].text, fuzzy, digest_then,
+                previous_context=f"body:{old + 1}:{before.kind}" if before else None,
+                previous_text=before.text if before else None,
+            )
     return found
 
 
@@ -167,11 +198,19 @@ def article_po(article: Article, *, source: str, target: str) -> polib.POFile:
             _("Entries marked fuzzy were translated from an older source text: check them, then remove the mark."),
         ])
         for segment in segments:
-            text, fuzzy = prefilled.get(segment.context, ("", False))
-            catalog.append(polib.POEntry(
-                msgctxt=segment.context, msgid=segment.text, msgstr=text, comment=segment_note(segment),
-                flags=["fuzzy"] if fuzzy else [],
-            ))
+            entry = polib.POEntry(
+                msgctxt=segment.context, msgid=segment.text, comment=segment_note(segment),
+            )
+            if existing := prefilled.get(segment.context):
+                entry.msgstr = existing.text
+                if existing.fuzzy:
+                    entry.flags.append("fuzzy")
+                if existing.previous_text is not None and existing.previous_text != segment.text:
+                    # What changed, for PO editors to show, as msgmerge writes it.
+                    entry.previous_msgid = existing.previous_text
+                    if existing.previous_context != segment.context:
+                        entry.previous_msgctxt = existing.previous_context
+            catalog.append(entry)
     return catalog
 
 
