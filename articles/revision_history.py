@@ -14,7 +14,8 @@ from reversion.models import Version
 from .conf import conf
 from .models import Article
 from .revisions import TEXT_FIELDS, revision_cause
-from .translating.status import SOURCE_FIELDS, field_text, text_fingerprint
+from .translating.blocks import body_blocks
+from .translating.status import FIELD_SEGMENTS, SOURCE_FIELDS, block_digest, digest, field_text
 
 
 @dataclass
@@ -93,18 +94,18 @@ def language_diff(*, older: Version, newer: Version, language: str) -> list[tupl
     ]
 
 
-def translation_source_text(*, article: Article, language: str) -> dict[str, str] | None:
-    """The source text that ``article``'s ``language`` version was translated from, as a revision kept it.
+def source_texts_by_digest(*, article: Article, digests: set[str]) -> dict[str, str]:
+    """The texts of the source language's segments (fields and body blocks) that have the given digests, as the
+    newest revisions that have them kept them: ``{digest: text}``.
 
-    ``{"title": …, "lead": …, "cover_alt": …, "cover_caption": …, "body": …}`` of the source language in the newest
-    revision whose source text has the fingerprint the translation record names; None when no revision has it
-    (revisions deleted, or the translation was made before revisions were kept). Exports show it as the previous
-    text of changed segments (``#| msgid``), as msgmerge does.
+    The translation records keep the digest of the source segment each translated segment was made from; this
+    finds those texts again, for exports to show a changed segment's previous text (``#| msgid``), as msgmerge
+    does. A digest no revision has (revisions deleted, or older than the text) is left out.
     """
-    fingerprint = ((article.translated_from or {}).get(language) or {}).get("source")
     source = article.source_language
-    if not fingerprint or not source:
-        return None
+    found: dict[str, str] = {}
+    if not source or not digests:
+        return found
     columns = {name: build_localized_fieldname(name, source) for name in SOURCE_FIELDS}
     for version in article_versions(article=article).iterator():
         try:
@@ -112,6 +113,10 @@ def translation_source_text(*, article: Article, language: str) -> dict[str, str
         except RevertError:  # a revision the current model cannot read (a language column added since)
             continue
         text = SimpleNamespace(**{column: fields.get(column) for column in columns.values()})
-        if text_fingerprint(text, source) == fingerprint:
-            return {name: field_text(text, name, source) for name in SOURCE_FIELDS}
-    return None
+        candidates = [(digest(field_text(text, name, source), length=8), field_text(text, name, source))
+                      for name in FIELD_SEGMENTS]
+        candidates += [(block_digest(block), block.text) for block in body_blocks(field_text(text, "body", source))]
+        found.update((key, value) for key, value in candidates if key in digests and key not in found)
+        if len(found) == len(digests):
+            break
+    return found

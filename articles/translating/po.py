@@ -11,7 +11,7 @@ the translation was saved is marked fuzzy. ``po_import`` applies a translated fi
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -20,11 +20,12 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
 from ..models import Article
-from ..revision_history import translation_source_text
-from ..slugs import file_stem
+from ..revision_history import source_texts_by_digest
+from ..slugs import SAFE_FILE_STEM, file_stem
 from .blocks import Block, body_blocks, table_cells
 from .status import (
     FIELD_SEGMENTS,
@@ -95,7 +96,12 @@ def segment_note(segment: Segment) -> str:
     return _("Paragraph.")
 
 
-def export_file_name(article: Article, target: str) -> str:
+def export_file_name(article: Article, source: str, target: str) -> str:
+    """``<key>.<target>.po`` (as ``export_articles`` names the article's files); without a key, the article's slug
+    in the source language, which is made from its title: a translator sees which story a file is."""
+    slug = getattr(article, build_localized_fieldname("slug", source), None)
+    if not article.key and slug and SAFE_FILE_STEM.fullmatch(slug):
+        return f"{slug}.{target}.po"
     return f"{file_stem(article.key, prefix='article', pk=article.pk)}.{target}.po"
 
 
@@ -106,8 +112,8 @@ class Prefill:
     text: str
     fuzzy: bool  # its source text changed since the translation was saved
     made_from: str | None  # the digest of the source segment it was translated from, when known
-    previous_context: str | None = None  # the source segment it was translated from (``#| msgctxt``)…
-    previous_text: str | None = None  # …and its text (``#| msgid``), when a revision still has it
+    previous_context: str  # the source segment it was translated from (``#| msgctxt``)…
+    previous_text: str | None = None  # …and, when fuzzy, its text (``#| msgid``) if a revision still has it
 
 
 def prefilled_translations(
@@ -117,28 +123,23 @@ def prefilled_translations(
 
     A segment is fuzzy when its source text changed since the translation was saved; without digests of the
     source it was made from, every segment of an outdated translation is. A fuzzy segment carries the source text
-    it was translated from when a revision still has it (``revision_history.translation_source_text``).
+    it was translated from when a revision still has it (``revision_history.source_texts_by_digest``).
     """
     outdated = translation_status(article, target) == TranslationStatus.OUTDATED
     record = (article.translated_from or {}).get(target) if source == article.source_language else None
-    made_from = (record or {}).get("segments")
+    made_from: dict = (record or {}).get("segments") or {}
     current = segment_digests(article, source)
-    previous: dict[str, str] | None = None
-    if record and outdated:
-        previous = translation_source_text(article=article, language=target)
+    target_blocks = body_blocks(field_text(article, "body", target))
+    aligned = bool(made_from) and len(made_from.get("body", [])) == len(target_blocks)
     found: dict[str, Prefill] = {}
     for segment in segments:
         if segment.block is None and (text := field_text(article, segment.field, target)):
             digest_then = made_from.get(segment.field) if made_from else (None if outdated else current[segment.field])
-            changed = digest_then != current[segment.field]
-            found[segment.context] = Prefill(
-                text, changed, digest_then, previous_context=segment.context if changed and previous else None,
-                previous_text=previous[segment.field] if changed and previous else None,
-            )
+            found[segment.context] = Prefill(text, digest_then != current[segment.field], digest_then,
+                                             previous_context=segment.context)
 
-    target_blocks = body_blocks(field_text(article, "body", target))
     pairs: list[tuple[int, int, bool]] = []  # (target block, source block, fuzzy)
-    if made_from and len(made_from["body"]) == len(target_blocks):
+    if aligned:
         # The translation follows the blocks of the source it was made from: match those to today's blocks.
         matcher = SequenceMatcher(a=made_from["body"], b=current["body"], autojunk=False)
         for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
@@ -147,21 +148,19 @@ def prefilled_translations(
                           zip(range(old_start, old_end), range(new_start, new_end), strict=True)]
     elif [block.shape for block in target_blocks] == [block.shape for block in source_blocks]:
         pairs = [(number, number, outdated) for number in range(len(source_blocks))]
-    # The blocks of the source the translation was made from, numbered as the translation's blocks are.
-    previous_blocks = body_blocks(previous["body"]) if previous else []
-    if len(previous_blocks) != len(target_blocks):
-        previous_blocks = []
     contexts = {number: segment.context for number, segment in body_segments(segments).items()}
     for old, new, fuzzy in pairs:
         if new in contexts and target_blocks[old].kind == source_blocks[new].kind and target_blocks[old].has_text:
-            digest_then = made_from["body"][old] if made_from and len(made_from["body"]) == len(target_blocks) \
-                else (None if fuzzy else current["body"][new])
-            before = previous_blocks[old] if fuzzy and previous_blocks else None
-            found[contexts[new]] = Prefill(
-                target_blocks[old].text, fuzzy, digest_then,
-                previous_context=f"body:{old + 1}:{before.kind}" if before else None,
-                previous_text=before.text if before else None,
-            )
+            digest_then = made_from["body"][old] if aligned else (None if fuzzy else current["body"][new])
+            found[contexts[new]] = Prefill(target_blocks[old].text, fuzzy, digest_then,
+                                           previous_context=f"body:{old + 1}:{target_blocks[old].kind}")
+    # The source text of the changed segments, as revisions kept it.
+    wanted = {prefill.made_from for prefill in found.values() if prefill.fuzzy and prefill.made_from}
+    previous = source_texts_by_digest(article=article, digests=wanted) if wanted else {}
+    return {
+        context: replace(prefill, previous_text=previous.get(prefill.made_from or "") if prefill.fuzzy else None)
+        for context, prefill in found.items()
+    }
     return found
 
 
@@ -232,7 +231,9 @@ def articles_export_po(
             TranslationStatus.MISSING, TranslationStatus.OUTDATED,
         ):
             continue
-        path = directory / export_file_name(article, target)
+        path = directory / export_file_name(article, article_source, target)
+        if path in written:  # a key-less article's slug that is another's key
+            path = directory / f"{path.name.removesuffix(f'.{target}.po')}-{article.pk}.{target}.po"
         article_po(article, source=article_source, target=target).save(str(path))
         written.append(path)
     return written
