@@ -585,7 +585,7 @@ class SlugHistory(models.Model):
 
 
 class Byline(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("article"))
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
     )

@@ -22,11 +22,12 @@ from django.utils import timezone, translation
 from reversion.models import Version
 
 from articles.models import Article, Author, Byline, Section
-from tests.catalogs import catalog_path
+from tests.catalogs import APP_LOCALE_DIR, catalog_path
 
 DJANGO_DIR = Path(django.__file__).parent
 DJANGO_CATALOGS = {
     "django": [
+        DJANGO_DIR / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po",  # forms' and fields' messages
         DJANGO_DIR / "contrib" / "admin" / "locale" / "en" / "LC_MESSAGES" / "django.po",
         DJANGO_DIR / "contrib" / "auth" / "locale" / "en" / "LC_MESSAGES" / "django.po",
         DJANGO_DIR / "contrib" / "contenttypes" / "locale" / "en" / "LC_MESSAGES" / "django.po",
@@ -34,9 +35,12 @@ DJANGO_CATALOGS = {
     ],
     "djangojs": [DJANGO_DIR / "contrib" / "admin" / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"],
 }
-LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
-# The same in every language: the site's name, key names, systems and formats a translation names as they are.
-NAMES = {"Newsroom", "Control", "Command", "LDAP", "Markdown"}
+# Three letters or more: "All", "Yes", "Add" are English words; language codes (EN, RU, KK) and "PO" are not.
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# The same in every language: the site's name, key names, systems, formats and programs a translation names as
+# they are.
+NAMES = {"Newsroom", "Control", "Command", "LDAP", "Markdown", "Poedit", "Lokalize", "Weblate", "UTC",
+         "Mac", "SSO"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 ADDRESS = re.compile(r"\S*(?:://|^/|\s/)\S*")
 LANGUAGES = ["ru", "kk"]
@@ -81,12 +85,15 @@ def interface_texts(html: str) -> list[str]:
 
 
 def english_msgids() -> set[str]:
-    """Every English msgid of Django's admin and auth catalogs and of ours, as a page would show it."""
-    paths = [*DJANGO_CATALOGS["django"], *DJANGO_CATALOGS["djangojs"], catalog_path("ru")]
+    """Every English msgid of Django's catalogs (forms, admin, auth…) and of ours, as a page would show it."""
+    paths = [
+        *DJANGO_CATALOGS["django"], *DJANGO_CATALOGS["djangojs"],
+        catalog_path("ru"), catalog_path("ru", domain="djangojs"), catalog_path("ru", APP_LOCALE_DIR),
+    ]
     return {
         " ".join(text.split())
         for path in paths for entry in polib.pofile(str(path)) for text in (entry.msgid, entry.msgid_plural)
-        if set(LATIN_WORD.findall(text)) - NAMES
+        if re.search("[A-Za-z]{2,}", text) and set(re.findall("[A-Za-z]+", text)) - NAMES
     }
 
 
