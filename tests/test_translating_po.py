@@ -444,3 +444,15 @@ def test_without_the_revision_a_changed_segment_is_fuzzy_without_a_previous_text
     Version.objects.get_for_object(article).delete()
     title = po_file(export(tmp_path / "second")).find("title", by="msgctxt")
     assert (title.msgstr, title.fuzzy, title.previous_msgid) == (KAZAKH["title"], True, None)
+
+
+def test_a_translation_the_field_cannot_hold_names_the_files_line_and_entry(article, tmp_path):
+    path = export(tmp_path) / "almaty-e-buses.kk.po"
+    fill(path, {**KAZAKH, "title": "Ұзын " * 100})
+    errors = StringIO()
+    with pytest.raises(CommandError, match="1 of 1"):
+        call_command("import_translations", path, verbosity=0, stderr=errors)
+    line = po_file(tmp_path).find("title", by="msgctxt").linenum
+    assert errors.getvalue().startswith(f"{path}: line {line}, entry “title”: ")
+    article.refresh_from_db()
+    assert not article.title_kk

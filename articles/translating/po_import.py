@@ -306,8 +306,13 @@ def translation_file_import(*, path: Path, force: bool = False) -> TranslationIm
         ])
         article.clean()
     except ValidationError as error:
+        # A field's error names the file's entry for it (the body's, its first block's), else the field.
+        columns = {build_localized_fieldname(name, target): name for name in (*FIELD_SEGMENTS, "body")}
+        first_block = next((segment.context for segment in body.values()), "")
+        entries_of = {**{name: name for name in FIELD_SEGMENTS}, "body": first_block}
         raise TranslationFileError(path, [
-            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+            f"{entries.places.get(entries_of.get(columns.get(field, ''), ''), field)}: {message}"
+            for field, messages in error.message_dict.items() for message in messages
         ]) from error
     if source == article.source_language:
         # The source this translation was made from, as the file shows it (older than today's when forced); a
