@@ -3,6 +3,7 @@
 import polib
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.translating.worklist import articles_awaiting_translation
@@ -94,3 +95,63 @@ def test_no_po_file_for_the_original_language(admin_client, waiting):
 def test_the_translations_page_is_for_staff_who_may_see_articles(client, db, waiting):
     client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
     assert client.get(reverse("admin:articles_article_translations")).status_code == 403
+
+
+def upload(client, content: bytes, name: str = "outdated.kk.po"):
+    return client.post(
+        reverse("admin:articles_article_translation_import"),
+        {"file": SimpleUploadedFile(name, content, content_type="text/x-gettext-translation")}, follow=True,
+    )
+
+
+def downloaded(client, article, language: str = "kk") -> polib.POFile:
+    url = reverse("admin:articles_article_translation_export", args=[article.pk, language])
+    return polib.pofile(client.get(url).content.decode())
+
+
+def test_a_translator_uploads_a_partly_translated_file(client, roles, waiting):
+    from reversion.models import Version
+
+    user = translator("translator-kk", "Translators (kk)")
+    client.force_login(user)
+    article = waiting["missing"]
+    catalog = downloaded(client, article)
+    catalog.find("title", by="msgctxt").msgstr = "Жаңа бағыттардағы автобустар"
+    response = upload(client, str(catalog).encode(), "missing.kk.po")
+    assert response.redirect_chain[-1][0].endswith("?language=kk")
+    html = response.text
+    assert "1 entry of missing.kk.po applied to missing." in html
+    assert "Skipped in missing.kk.po: line" in html and "entry “body:1:paragraph”: not translated." in html
+    article.refresh_from_db()
+    assert article.title_kk == "Жаңа бағыттардағы автобустар"
+    assert Version.objects.get_for_object(article).first().revision.user == user
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b'msgid "unterminated\n', "Line 1 is not valid PO"),
+    (b"\xff\xfe", "The file is not UTF-8 text."),
+])
+def test_a_bad_upload_changes_nothing_and_says_why(client, roles, waiting, content, expected):
+    client.force_login(translator("translator-kk", "Translators (kk)"))
+    html = upload(client, content, "broken.kk.po").text
+    assert f"In broken.kk.po: {expected}" in html and "Nothing was imported from broken.kk.po." in html
+
+
+def test_a_translator_cannot_upload_another_languages_file(client, roles, waiting):
+    article = waiting["outdated"]
+    client.force_login(User.objects.create_superuser("chief", password="pw"))
+    catalog = downloaded(client, article, "ru")
+    for entry in catalog:
+        entry.msgstr, entry.flags = "Перевод", []
+    client.force_login(translator("translator-kk", "Translators (kk)"))
+    html = upload(client, str(catalog).encode(), "outdated.ru.po").text
+    assert "You may not translate this article into ru." in html
+    article.refresh_from_db()
+    assert article.title_ru != "Перевод"
+
+
+def test_uploading_needs_a_post_and_the_right_to_change_articles(client, db, waiting):
+    client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
+    url = reverse("admin:articles_article_translation_import")
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403

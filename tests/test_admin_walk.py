@@ -12,10 +12,12 @@ admin and auth catalogs or of ours, no Latin word (hence no "Django") outside th
 import re
 from html import unescape
 
+import polib
 import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Version
 
@@ -150,7 +152,22 @@ def form_errors(client, objects) -> dict:
         }, follow=True),
         "restore": client.post(admin_url(Article, "revision_restore", article.pk, version.pk),
                                {"language": "ru"}, follow=True),
+        "upload, partly translated": upload(client, partly_translated(client, article), "статья.en.po"),
+        "upload, not a PO file": upload(client, b"\xff\xfe", "статья.en.po"),
+        "upload, no file": client.post(admin_url(Article, "translation_import"), follow=True),
     }
+
+
+def upload(client, content: bytes, name: str):
+    return client.post(admin_url(Article, "translation_import"), {"file": SimpleUploadedFile(name, content)},
+                       follow=True)
+
+
+def partly_translated(client, article) -> bytes:
+    """The article's English PO file from the admin, with its title translated and the rest left for later."""
+    catalog = polib.pofile(client.get(admin_url(Article, "translation_export", article.pk, "en")).content.decode())
+    catalog.find("title", by="msgctxt").msgstr = "The headline"
+    return str(catalog).encode()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -8,6 +8,7 @@ from an older source text is refused unless forced (the translation is then save
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -67,9 +68,10 @@ def po_syntax_problems(text: str) -> list[str]:
     return problems
 
 
-def read_translation_file(path: Path) -> polib.POFile:
+def read_translation_file(path: Path, content: bytes | None = None) -> polib.POFile:
+    """The catalog in the file at ``path``, or in ``content`` (an upload, named ``path``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
     except UnicodeDecodeError:
         raise TranslationFileError(path, [_("The file is not UTF-8 text.")]) from None
     except OSError as error:
@@ -224,12 +226,20 @@ class TranslationImport:
     """What an import did: the article, how many of the file's entries it applied, which it skipped and why."""
 
     article: Article
+    language: str
     applied: int
     skipped: list[tuple[str, str]]  # (where, why)
 
 
-def translation_file_import(*, path: Path, force: bool = False) -> TranslationImport:
+def translation_file_import(
+    *, path: Path, force: bool = False, content: bytes | None = None, user=None,
+    may_translate: Callable[[Article, str], bool] | None = None,
+) -> TranslationImport:
     """Apply the translated entries of one PO file to its article; raise TranslationFileError if the file is bad.
+
+    The file is read from ``path``, or is ``content`` (an upload named ``path``); ``user`` is named in the
+    revision. ``may_translate(article, target)``, when given, says whether the file's article and language are the
+    importer's to change: a file for another is refused as a whole.
 
     A bad file (see ``translated_entries``, ``structure_problems``) changes nothing. Untranslated and fuzzy
     entries are skipped: their segments keep the translation the article has, and body blocks without one are
@@ -238,8 +248,12 @@ def translation_file_import(*, path: Path, force: bool = False) -> TranslationIm
     refused unless ``force``; a forced import records the older fingerprint, so the translation shows as outdated.
     """
     path = Path(path)
-    catalog = read_translation_file(path)
+    catalog = read_translation_file(path, content)
     article, source, target = article_of(path, catalog)
+    if may_translate is not None and not may_translate(article, target):
+        raise TranslationFileError(path, [_("You may not translate this article into %(language)s.") % {
+            "language": target,
+        }])
     fingerprint = catalog.metadata.get(HEADER_SOURCE_FINGERPRINT, "")
     stale = fingerprint != text_fingerprint(article, source)
     if stale and not force:
@@ -251,7 +265,7 @@ def translation_file_import(*, path: Path, force: bool = False) -> TranslationIm
     entries = translated_entries(path, catalog, segments, stale)
     skipped = [(entries.places[context], why) for context, why in entries.skipped]
     if not entries.texts:
-        return TranslationImport(article, 0, skipped)
+        return TranslationImport(article, target, 0, skipped)
     if problems := structure_problems(segments, blocks, entries.texts, entries.places):
         raise TranslationFileError(path, problems)
     existing = prefilled_translations(article, source, target, segments, blocks)
@@ -320,6 +334,6 @@ def translation_file_import(*, path: Path, force: bool = False) -> TranslationIm
         record_translation(
             article, target, source_fingerprint="" if entries.skipped else fingerprint, segments=digests,
         )
-    with revision_made(cause=Cause.TRANSLATION_IMPORT, detail=path.name):
+    with revision_made(cause=Cause.TRANSLATION_IMPORT, user=user, detail=path.name):
         article.save()
-    return TranslationImport(article, len(entries.texts), skipped)
+    return TranslationImport(article, target, len(entries.texts), skipped)
