@@ -117,13 +117,15 @@ class Prefill:
 
 
 def prefilled_translations(
-    article: Article, source: str, target: str, segments: list[Segment], source_blocks: list[Block],
+    article: Article, source: str, target: str, segments: list[Segment], source_blocks: list[Block], *,
+    previous_texts: bool = True,
 ) -> dict[str, Prefill]:
     """The existing translation in ``target`` of each segment that ``article`` has one for, by context.
 
     A segment is fuzzy when its source text changed since the translation was saved; without digests of the
     source it was made from, every segment of an outdated translation is. A fuzzy segment carries the source text
-    it was translated from when a revision still has it (``revision_history.source_texts_by_digest``).
+    it was translated from when a revision still has it (``revision_history.source_texts_by_digest``), unless
+    ``previous_texts`` is false (an import, which needs only the translations and their digests).
     """
     outdated = translation_status(article, target) == TranslationStatus.OUTDATED
     record = (article.translated_from or {}).get(target) if source == article.source_language else None
@@ -156,6 +158,8 @@ def prefilled_translations(
                                            previous_context=f"body:{old + 1}:{target_blocks[old].kind}")
     # The source text of the changed segments, as revisions kept it.
     wanted = {prefill.made_from for prefill in found.values() if prefill.fuzzy and prefill.made_from}
+    if not previous_texts:
+        wanted = set()
     previous = source_texts_by_digest(article=article, digests=wanted) if wanted else {}
     return {
         context: replace(prefill, previous_text=previous.get(prefill.made_from or "") if prefill.fuzzy else None)

@@ -268,7 +268,7 @@ def translation_file_import(
         return TranslationImport(article, target, 0, skipped)
     if problems := structure_problems(segments, blocks, entries.texts, entries.places):
         raise TranslationFileError(path, problems)
-    existing = prefilled_translations(article, source, target, segments, blocks)
+    existing = prefilled_translations(article, source, target, segments, blocks, previous_texts=False)
     made_from = entries.source_texts
 
     digests: dict = {}
