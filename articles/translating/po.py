@@ -158,14 +158,13 @@ def prefilled_translations(
                                            previous_context=f"body:{old + 1}:{target_blocks[old].kind}")
     # The source text of the changed segments, as revisions kept it.
     wanted = {prefill.made_from for prefill in found.values() if prefill.fuzzy and prefill.made_from}
-    if not previous_texts:
-        wanted = set()
-    previous = source_texts_by_digest(article=article, digests=wanted) if wanted else {}
+    if not (previous_texts and wanted):
+        return found
+    previous = source_texts_by_digest(article=article, digests=wanted)
     return {
         context: replace(prefill, previous_text=previous.get(prefill.made_from or "") if prefill.fuzzy else None)
         for context, prefill in found.items()
     }
-    return found
 
 
 def article_po(article: Article, *, source: str, target: str) -> polib.POFile:
