@@ -197,3 +197,22 @@ def test_forms_with_errors_and_messages_are_in_the_editors_language(walk, langua
 ])
 def test_the_detector_finds_english_interface_text_and_nothing_else(html, found):
     assert bool(english_left_on(html, ["Story number 1"], english_msgids())) is found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_login_logout_and_lockout_pages_are_in_the_visitors_language(client, db, settings, language):
+    settings.AXES_FAILURE_LIMIT = 2
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    User.objects.create_superuser("главред", "glavred@example.kz", "пароль-редакции-2026")
+    login = reverse("admin:login")
+    pages = {"login": client.get(login)}
+    pages["wrong password"] = client.post(login, {"username": "главред", "password": "не тот"})
+    pages["logged in"] = client.post(login, {"username": "главред", "password": "пароль-редакции-2026"}, follow=True)
+    pages["logged out"] = client.post(reverse("admin:logout"))
+    for attempt in range(2):
+        pages["locked out"] = client.post(login, {"username": "главред", "password": f"не тот {attempt}"})
+    assert pages["locked out"].status_code == 429
+    msgids = english_msgids()
+    problems = {name: found for name, response in pages.items()
+                if (found := english_left_on(response.text, created_content(), msgids))}
+    assert problems == {}
