@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
+from .admin_translators import TranslatorWorklistMixin
 from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
@@ -254,7 +255,7 @@ class DateDrillDownChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
+class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
     list_display = [
         "__str__", "section", "byline_names", "status", "published_at", "language_publication", "view_count",
         "translations",

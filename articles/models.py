@@ -775,8 +775,24 @@ class SlugHistory(models.Model):
         return f"{self.language}: {self.slug}"
 
 
+def name_article_tags() -> None:
+    """Name the rows that tie articles to tags in the editor's language: Django names them "Article-tag
+    relationship" and each one "Article_tags object (1)", in English whatever the language, and a tag's or an
+    article's delete confirmation lists them."""
+    through: type[models.Model] = Article.tags.through
+    through._meta.verbose_name, through._meta.verbose_name_plural = _("tag of an article"), _("tags of articles")
+
+    def describe(row) -> str:
+        return f"{row.article} — {row.tag}"
+
+    through.__str__ = describe  # type: ignore[method-assign]
+
+
+name_article_tags()
+
+
 class Byline(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("article"))
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
     )

@@ -2,16 +2,20 @@
 
 import difflib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from modeltranslation.utils import build_localized_fieldname
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from .conf import conf
 from .models import Article
 from .revisions import TEXT_FIELDS, revision_cause
+from .translating.blocks import body_blocks
+from .translating.status import FIELD_SEGMENTS, SOURCE_FIELDS, block_digest, digest, field_text
 
 
 @dataclass
@@ -88,3 +92,31 @@ def language_diff(*, older: Version, newer: Version, language: str) -> list[tupl
         ))
         for name in changed_fields(old_fields, new_fields, language)
     ]
+
+
+def source_texts_by_digest(*, article: Article, digests: set[str]) -> dict[str, str]:
+    """The texts of the source language's segments (fields and body blocks) that have the given digests, as the
+    newest revisions that have them kept them: ``{digest: text}``.
+
+    The translation records keep the digest of the source segment each translated segment was made from; this
+    finds those texts again, for exports to show a changed segment's previous text (``#| msgid``), as msgmerge
+    does. A digest no revision has (revisions deleted, or older than the text) is left out.
+    """
+    source = article.source_language
+    found: dict[str, str] = {}
+    if not source or not digests:
+        return found
+    columns = {name: build_localized_fieldname(name, source) for name in SOURCE_FIELDS}
+    for version in article_versions(article=article).iterator():
+        try:
+            fields = version.field_dict
+        except RevertError:  # a revision the current model cannot read (a language column added since)
+            continue
+        text = SimpleNamespace(**{column: fields.get(column) for column in columns.values()})
+        candidates = [(digest(field_text(text, name, source), length=8), field_text(text, name, source))
+                      for name in FIELD_SEGMENTS]
+        candidates += [(block_digest(block), block.text) for block in body_blocks(field_text(text, "body", source))]
+        found.update((key, value) for key, value in candidates if key in digests and key not in found)
+        if len(found) == len(digests):
+            break
+    return found

@@ -34,6 +34,26 @@ def permission_label(permission: Permission) -> str:
     return f"{permission.content_type} | {name}"
 
 
+def name_relationships() -> None:
+    """Name the rows that tie users, groups and permissions together in the editor's language.
+
+    Django names them "Group-permission relationship" and each one "Group_permissions object (1)", in English
+    whatever the language (the name is made once, when the model is), and a group's or a user's delete
+    confirmation lists them all.
+    """
+    relationships = [
+        (Group.permissions.through, _("permission of a group"), _("permissions of groups"),
+         lambda row: f"{row.group} — {permission_label(row.permission)}"),
+        (User.groups.through, _("group membership"), _("group memberships"),
+         lambda row: f"{row.user} — {row.group}"),
+        (User.user_permissions.through, _("permission of a user"), _("permissions of users"),
+         lambda row: f"{row.user} — {permission_label(row.permission)}"),
+    ]
+    for through, name, plural, describe in relationships:
+        through._meta.verbose_name, through._meta.verbose_name_plural = name, plural
+        through.__str__ = describe  # type: ignore[method-assign,assignment]
+
+
 class TranslatedPermissionsMixin:
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request=request, **kwargs)
@@ -60,6 +80,7 @@ class NewsroomUserAdmin(TranslatedPermissionsMixin, UserAdmin):
     change_password_form = PasswordChangeForm
 
 
+name_relationships()
 admin.site.unregister(Group)
 admin.site.register(Group, NewsroomGroupAdmin)
 admin.site.unregister(User)

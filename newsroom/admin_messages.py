@@ -241,10 +241,44 @@ ADMIN_DJANGO_5_2 = [
     gettext_noop("Run the selected action"),
 ]
 
-# django/conf/locale/en/LC_MESSAGES/django.po: the strings of Django's forms and fields the admin shows that
-# Django's Russian and Kazakh catalogs leave untranslated.
+# django/conf/locale/en/LC_MESSAGES/django.po: the strings of Django's forms, fields and validators the admin
+# shows that Django's Russian or Kazakh catalog leaves untranslated (Kazakh: most validation messages).
 CORE = [
     gettext_noop("- Select an option -"),
+    gettext_noop("Enter a valid domain name."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
+    gettext_noop("Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."),
+    gettext_noop("Enter a valid %(protocol)s address."),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s, starting from %(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and so on."),
+    ngettext_lazy("Ensure this value has at least %(limit_value)d character (it has %(show_value)d).", "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d)."),
+    ngettext_lazy("Ensure this value has at most %(limit_value)d character (it has %(show_value)d).", "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
+    ngettext_lazy("Ensure that there are no more than %(max)s digit in total.", "Ensure that there are no more than %(max)s digits in total."),
+    ngettext_lazy("Ensure that there are no more than %(max)s decimal place.", "Ensure that there are no more than %(max)s decimal places."),
+    ngettext_lazy("Ensure that there are no more than %(max)s digit before the decimal point.", "Ensure that there are no more than %(max)s digits before the decimal point."),
+    gettext_noop("File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("Value %(value)r is not a valid choice."),
+    gettext_noop("%(field_label)s must be unique for %(date_field_label)s %(lookup_type)s."),
+    gettext_noop("Value must be valid JSON."),
+    gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("The number of days must be between {min_days} and {max_days}."),
+    ngettext_lazy("Ensure this filename has at most %(max)d character (it has %(length)d).", "Ensure this filename has at most %(max)d characters (it has %(length)d)."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Enter a valid UUID."),
+    gettext_noop("Enter a valid JSON."),
+    gettext_noop("(Hidden field %(name)s) %(error)s"),
+    gettext_noop("ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists."),
+    ngettext_lazy("Please submit at most %(num)d form.", "Please submit at most %(num)d forms."),
+    ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms."),
+    gettext_noop("The inline value did not match the parent instance."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("%(datetime)s couldn’t be interpreted in time zone %(current_timezone)s; it may be ambiguous or it may not exist."),
 ]
 
 # django/contrib/contenttypes/locale/en/LC_MESSAGES/django.po: Django's Kazakh catalog lacks most of it.

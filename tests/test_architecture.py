@@ -49,6 +49,7 @@ LAYERS = {
     "articles.sitemaps": INTERFACE,
     "articles.robots": INTERFACE,
     "articles.admin": INTERFACE,
+    "articles.admin_translators": INTERFACE,
     "articles.counting.views": INTERFACE,
     "articles.search.views": INTERFACE,
     "articles.templatetags": INTERFACE,
@@ -73,9 +74,15 @@ def app_sources() -> dict[str, str]:
     return sources
 
 
+# Modules that are pieces of another part, kept in a file of their own: the admin's translators' pages.
+PIECES = {"articles.admin_translators": "articles.admin"}
+
+
 def part_of(module: str) -> str | None:
     if module == "articles":
         return module
+    if module in PIECES:
+        return PIECES[module]
     prefixes = [prefix for prefix in LAYERS if module == prefix or module.startswith(prefix + ".")]
     return max(prefixes, key=len) if prefixes else None
 

@@ -141,3 +141,11 @@ def test_translation_status_command_prints_a_table(make_article):
     out = StringIO()
     call_command("translation_status", language=["ru"], status="outdated", stdout=out)
     assert [line.split() for line in out.getvalue().splitlines()] == [["article", "ru"], ["changed", "outdated"]]
+
+
+def test_translation_status_names_an_article_without_a_key_by_its_title(make_article):
+    article = make_article(languages=("ru", "kk"))
+    out = StringIO()
+    call_command("translation_status", stdout=out)
+    assert out.getvalue().splitlines()[1].startswith(f"“{article.title_ru}”  ")
+    assert str(article.pk) not in out.getvalue().split()

@@ -11,7 +11,7 @@ the translation was saved is marked fuzzy. ``po_import`` applies a translated fi
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -20,10 +20,12 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
 from ..models import Article
-from ..slugs import file_stem
+from ..revision_history import source_texts_by_digest
+from ..slugs import SAFE_FILE_STEM, file_stem
 from .blocks import Block, body_blocks, table_cells
 from .status import (
     FIELD_SEGMENTS,
@@ -94,31 +96,52 @@ def segment_note(segment: Segment) -> str:
     return _("Paragraph.")
 
 
-def export_file_name(article: Article, target: str) -> str:
+def export_file_name(article: Article, source: str, target: str) -> str:
+    """``<key>.<target>.po`` (as ``export_articles`` names the article's files); without a key, the article's slug
+    in the source language, which is made from its title: a translator sees which story a file is."""
+    slug = getattr(article, build_localized_fieldname("slug", source), None)
+    if not article.key and slug and SAFE_FILE_STEM.fullmatch(slug):
+        return f"{slug}.{target}.po"
     return f"{file_stem(article.key, prefix='article', pk=article.pk)}.{target}.po"
 
 
+@dataclass(frozen=True)
+class Prefill:
+    """A segment's existing translation, as an export fills it in and an import keeps it."""
+
+    text: str
+    fuzzy: bool  # its source text changed since the translation was saved
+    made_from: str | None  # the digest of the source segment it was translated from, when known
+    previous_context: str  # the source segment it was translated from (``#| msgctxt``)…
+    previous_text: str | None = None  # …and, when fuzzy, its text (``#| msgid``) if a revision still has it
+
+
 def prefilled_translations(
-    article: Article, source: str, target: str, segments: list[Segment], source_blocks: list[Block],
-) -> dict[str, tuple[str, bool]]:
-    """``{context: (translation, fuzzy)}`` for the segments that ``article`` already has in ``target``.
+    article: Article, source: str, target: str, segments: list[Segment], source_blocks: list[Block], *,
+    previous_texts: bool = True,
+) -> dict[str, Prefill]:
+    """The existing translation in ``target`` of each segment that ``article`` has one for, by context.
 
     A segment is fuzzy when its source text changed since the translation was saved; without digests of the
-    source it was made from, every segment of an outdated translation is.
+    source it was made from, every segment of an outdated translation is. A fuzzy segment carries the source text
+    it was translated from when a revision still has it (``revision_history.source_texts_by_digest``), unless
+    ``previous_texts`` is false (an import, which needs only the translations and their digests).
     """
     outdated = translation_status(article, target) == TranslationStatus.OUTDATED
     record = (article.translated_from or {}).get(target) if source == article.source_language else None
-    made_from = (record or {}).get("segments")
+    made_from: dict = (record or {}).get("segments") or {}
     current = segment_digests(article, source)
-    found: dict[str, tuple[str, bool]] = {}
+    target_blocks = body_blocks(field_text(article, "body", target))
+    aligned = bool(made_from) and len(made_from.get("body", [])) == len(target_blocks)
+    found: dict[str, Prefill] = {}
     for segment in segments:
         if segment.block is None and (text := field_text(article, segment.field, target)):
-            changed = made_from[segment.field] != current[segment.field] if made_from else outdated
-            found[segment.context] = (text, changed)
+            digest_then = made_from.get(segment.field) if made_from else (None if outdated else current[segment.field])
+            found[segment.context] = Prefill(text, digest_then != current[segment.field], digest_then,
+                                             previous_context=segment.context)
 
-    target_blocks = body_blocks(field_text(article, "body", target))
     pairs: list[tuple[int, int, bool]] = []  # (target block, source block, fuzzy)
-    if made_from and len(made_from["body"]) == len(target_blocks):
+    if aligned:
         # The translation follows the blocks of the source it was made from: match those to today's blocks.
         matcher = SequenceMatcher(a=made_from["body"], b=current["body"], autojunk=False)
         for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
@@ -130,8 +153,18 @@ def prefilled_translations(
     contexts = {number: segment.context for number, segment in body_segments(segments).items()}
     for old, new, fuzzy in pairs:
         if new in contexts and target_blocks[old].kind == source_blocks[new].kind and target_blocks[old].has_text:
-            found[contexts[new]] = (target_blocks[old].text, fuzzy)
-    return found
+            digest_then = made_from["body"][old] if aligned else (None if fuzzy else current["body"][new])
+            found[contexts[new]] = Prefill(target_blocks[old].text, fuzzy, digest_then,
+                                           previous_context=f"body:{old + 1}:{target_blocks[old].kind}")
+    # The source text of the changed segments, as revisions kept it.
+    wanted = {prefill.made_from for prefill in found.values() if prefill.fuzzy and prefill.made_from}
+    if not (previous_texts and wanted):
+        return found
+    previous = source_texts_by_digest(article=article, digests=wanted)
+    return {
+        context: replace(prefill, previous_text=previous.get(prefill.made_from or "") if prefill.fuzzy else None)
+        for context, prefill in found.items()
+    }
 
 
 def article_po(article: Article, *, source: str, target: str) -> polib.POFile:
@@ -167,11 +200,19 @@ def article_po(article: Article, *, source: str, target: str) -> polib.POFile:
             _("Entries marked fuzzy were translated from an older source text: check them, then remove the mark."),
         ])
         for segment in segments:
-            text, fuzzy = prefilled.get(segment.context, ("", False))
-            catalog.append(polib.POEntry(
-                msgctxt=segment.context, msgid=segment.text, msgstr=text, comment=segment_note(segment),
-                flags=["fuzzy"] if fuzzy else [],
-            ))
+            entry = polib.POEntry(
+                msgctxt=segment.context, msgid=segment.text, comment=segment_note(segment),
+            )
+            if existing := prefilled.get(segment.context):
+                entry.msgstr = existing.text
+                if existing.fuzzy:
+                    entry.flags.append("fuzzy")
+                if existing.previous_text is not None and existing.previous_text != segment.text:
+                    # What changed, for PO editors to show, as msgmerge writes it.
+                    entry.previous_msgid = existing.previous_text
+                    if existing.previous_context != segment.context:
+                        entry.previous_msgctxt = existing.previous_context
+            catalog.append(entry)
     return catalog
 
 
@@ -193,7 +234,9 @@ def articles_export_po(
             TranslationStatus.MISSING, TranslationStatus.OUTDATED,
         ):
             continue
-        path = directory / export_file_name(article, target)
+        path = directory / export_file_name(article, article_source, target)
+        if path in written:  # a key-less article's slug that is another's key
+            path = directory / f"{path.name.removesuffix(f'.{target}.po')}-{article.pk}.{target}.po"
         article_po(article, source=article_source, target=target).save(str(path))
         written.append(path)
     return written

@@ -1,13 +1,15 @@
-"""Apply a translated PO file to its article: check the whole file, then write it all or nothing.
+"""Apply a translated PO file to its article: check the whole file, then write its translated entries.
 
 The file is the one ``po.article_po`` wrote: its header names the article, both languages and the fingerprint of
 the source text it was made from. Every line is checked as msgfmt would, every entry against the article's
-segments, and the translated body is rebuilt from the source's Markdown structure, which it must keep. A file made
+segments, and the translated body is rebuilt from the source's Markdown structure, which it must keep. A file with
+any error changes nothing; untranslated and fuzzy entries are skipped (and reported), not errors. A file made
 from an older source text is refused unless forced (the translation is then saved as outdated).
 """
 
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polib
@@ -19,7 +21,7 @@ from ..conf import conf
 from ..markdown import normalise_line_endings
 from ..models import Article
 from ..revisions import Cause, revision_made
-from .blocks import Block, body_blocks, body_rebuild, table_cells
+from .blocks import Block, body_blocks, body_join, body_rebuild, table_cells
 from .po import (
     HEADER_ID,
     HEADER_KEY,
@@ -27,9 +29,10 @@ from .po import (
     HEADER_SOURCE_LANGUAGE,
     Segment,
     body_segments,
+    prefilled_translations,
     source_segments,
 )
-from .status import FIELD_SEGMENTS, record_translation, text_fingerprint
+from .status import FIELD_SEGMENTS, block_digest, digest, field_text, record_translation, text_fingerprint
 
 
 class TranslationFileError(Exception):
@@ -65,9 +68,10 @@ def po_syntax_problems(text: str) -> list[str]:
     return problems
 
 
-def read_translation_file(path: Path) -> polib.POFile:
+def read_translation_file(path: Path, content: bytes | None = None) -> polib.POFile:
+    """The catalog in the file at ``path``, or in ``content`` (an upload, named ``path``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
     except UnicodeDecodeError:
         raise TranslationFileError(path, [_("The file is not UTF-8 text.")]) from None
     except OSError as error:
@@ -125,10 +129,29 @@ def entry_place(entry: polib.POEntry) -> str:
     return _("line %(line)d, entry “%(context)s”") % {"line": entry.linenum, "context": entry.msgctxt or ""}
 
 
-def translated_texts(path: Path, catalog: polib.POFile, segments: list[Segment], stale: bool) -> dict[str, str]:
-    """``{context: translation}`` for every segment, or TranslationFileError listing each entry's problem."""
+@dataclass(frozen=True)
+class TranslatedEntries:
+    """What a file translates: ``texts`` by context; ``source_texts``, the msgid of every entry (the source it was
+    made from); ``skipped``, the entries left out and why, in the file's order, with ``places`` for each entry."""
+
+    texts: dict[str, str]
+    source_texts: dict[str, str]
+    skipped: list[tuple[str, str]]
+    places: dict[str, str]
+
+
+def translated_entries(path: Path, catalog: polib.POFile, segments: list[Segment], stale: bool) -> TranslatedEntries:
+    """The translated entries of ``catalog``, those it leaves untranslated or fuzzy, or TranslationFileError.
+
+    An untranslated or fuzzy entry is skipped, not an error: a partly translated file imports what it translates.
+    An entry the article does not have, one that appears twice or is missing, an edited msgid and a translation that
+    cannot be the segment's (two lines for a heading, another number of table cells) are errors.
+    """
     by_context = {segment.context: segment for segment in segments}
     texts: dict[str, str] = {}
+    source_texts: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    places: dict[str, str] = {}
     problems = []
     for entry in catalog:
         if entry.obsolete:
@@ -138,59 +161,99 @@ def translated_texts(path: Path, catalog: polib.POFile, segments: list[Segment],
         if segment is None:
             problems.append(_("%(where)s: the article has no such segment.") % {"where": where})
             continue
-        if entry.msgctxt in texts:
+        if entry.msgctxt in places:
             problems.append(_("%(where)s: the segment appears twice.") % {"where": where})
             continue
+        places[entry.msgctxt] = where
+        source_texts[entry.msgctxt] = normalise_line_endings(entry.msgid).strip()
         text = normalise_line_endings(entry.msgstr).strip()
-        texts[entry.msgctxt] = text
         if entry.msgid.strip() != segment.text and not stale:
-            found = [_("its msgid is not the article's text: the entry was edited or belongs to another file.")]
+            problems.append(f"{where}: " + _(
+                "its msgid is not the article's text: the entry was edited or belongs to another file."
+            ))
         elif "fuzzy" in entry.flags:
-            found = [_("is marked fuzzy: check the translation, then remove the mark.")]
+            skipped.append((entry.msgctxt, _("marked fuzzy")))
         elif not text:
-            found = [_("is not translated.")]
+            skipped.append((entry.msgctxt, _("not translated")))
+        elif found := segment_problems(segment, text):
+            problems += [f"{where}: {problem}" for problem in found]
         else:
-            found = segment_problems(segment, text)
-        problems += [f"{where}: {problem}" for problem in found]
+            texts[entry.msgctxt] = text
     for segment in segments:
-        if segment.context not in texts:
+        if segment.context not in places:
             problems.append(_("The file has no entry “%(context)s”: the source text has it.") % {
                 "context": segment.context,
             })
     if problems:
         raise TranslationFileError(path, problems)
-    return texts
+    return TranslatedEntries(texts, source_texts, skipped, places)
 
 
 def structure_problems(
     segments: list[Segment], blocks: list[Block], texts: dict[str, str], places: dict[str, str],
 ) -> list[str]:
     """The entries whose translation would change the body's Markdown structure (split a block, start a list…)."""
-    body = body_segments(segments)
-    translated = {number: texts[segment.context] for number, segment in body.items()}
-    expected = [block.shape for block in blocks]
-    if [block.shape for block in body_blocks(body_rebuild(blocks, translated))] == expected:
-        return []
     problems = []
-    for number, segment in body.items():
+    expected = [block.shape for block in blocks]
+    for number, segment in body_segments(segments).items():
+        if segment.context not in texts:
+            continue
         alone = body_rebuild(blocks, {number: texts[segment.context]})
         if [block.shape for block in body_blocks(alone)] != expected:
             problems.append(_(
                 "%(where)s: the translation changes the Markdown structure of the body (a blank line, or a line "
                 "that starts with #, -, *, >, | or a number and a dot, makes a new block). Keep it one block."
             ) % {"where": places[segment.context]})
-    return problems or [_("The translations together change the Markdown structure of the body.")]
+    return problems
 
 
-def translation_file_import(*, path: Path, force: bool = False) -> Article:
-    """Apply one PO file to its article, all or nothing; raise TranslationFileError saying what is wrong.
+def without_broken_tables(kept: dict[int, tuple[Block, str]], blocks: list[Block]) -> dict[int, tuple[Block, str]]:
+    """``kept`` without the tables that lost a row: a table is translated whole or left out whole."""
+    table: list[int] = []
+    broken: set[int] = set()
+    for number, block in enumerate([*blocks, Block("end")]):
+        if block.kind in ("table-row", "table-delimiter") and (not table or block.gap == 0):
+            table.append(number)
+            continue
+        if any(row not in kept for row in table):
+            broken.update(table)
+        table = [number] if block.kind in ("table-row", "table-delimiter") else []
+    return {number: value for number, value in kept.items() if number not in broken}
 
-    A file made from an older source text (its fingerprint is not the article's) is refused unless ``force``;
-    a forced import records the older fingerprint, so the translation shows as outdated.
+
+@dataclass
+class TranslationImport:
+    """What an import did: the article, how many of the file's entries it applied, which it skipped and why."""
+
+    article: Article
+    language: str
+    applied: int
+    skipped: list[tuple[str, str]]  # (where, why)
+
+
+def translation_file_import(
+    *, path: Path, force: bool = False, content: bytes | None = None, user=None,
+    may_translate: Callable[[Article, str], bool] | None = None,
+) -> TranslationImport:
+    """Apply the translated entries of one PO file to its article; raise TranslationFileError if the file is bad.
+
+    The file is read from ``path``, or is ``content`` (an upload named ``path``); ``user`` is named in the
+    revision. ``may_translate(article, target)``, when given, says whether the file's article and language are the
+    importer's to change: a file for another is refused as a whole.
+
+    A bad file (see ``translated_entries``, ``structure_problems``) changes nothing. Untranslated and fuzzy
+    entries are skipped: their segments keep the translation the article has, and body blocks without one are
+    left out (a table only whole). A translation that skipped anything stays outdated, and the next export shows
+    the skipped segments again. A file made from an older source text (its fingerprint is not the article's) is
+    refused unless ``force``; a forced import records the older fingerprint, so the translation shows as outdated.
     """
     path = Path(path)
-    catalog = read_translation_file(path)
+    catalog = read_translation_file(path, content)
     article, source, target = article_of(path, catalog)
+    if may_translate is not None and not may_translate(article, target):
+        raise TranslationFileError(path, [_("You may not translate this article into %(language)s.") % {
+            "language": target,
+        }])
     fingerprint = catalog.metadata.get(HEADER_SOURCE_FINGERPRINT, "")
     stale = fingerprint != text_fingerprint(article, source)
     if stale and not force:
@@ -199,17 +262,57 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
             "(translations carry over), or import it with --force to apply it anyway."
         ) % {"source": source}])
     segments, blocks = source_segments(article, source)
-    texts = translated_texts(path, catalog, segments, stale)
-    places = {entry.msgctxt: entry_place(entry) for entry in catalog if not entry.obsolete}
-    if problems := structure_problems(segments, blocks, texts, places):
+    entries = translated_entries(path, catalog, segments, stale)
+    skipped = [(entries.places[context], why) for context, why in entries.skipped]
+    if not entries.texts:
+        return TranslationImport(article, target, 0, skipped)
+    if problems := structure_problems(segments, blocks, entries.texts, entries.places):
         raise TranslationFileError(path, problems)
+    existing = prefilled_translations(article, source, target, segments, blocks, previous_texts=False)
+    made_from = entries.source_texts
+
+    digests: dict = {}
+    for name in FIELD_SEGMENTS:
+        column = build_localized_fieldname(name, target)
+        if name in entries.texts:
+            setattr(article, column, entries.texts[name])
+            digests[name] = digest(made_from[name], length=8)
+        elif name in existing:  # skipped: the translation the article has stays
+            digests[name] = existing[name].made_from or ""
+        else:
+            setattr(article, column, "")
+            digests[name] = digest(made_from.get(name, ""), length=8) if name not in entries.places else ""
 
     body = body_segments(segments)
-    for name in FIELD_SEGMENTS:
-        setattr(article, build_localized_fieldname(name, target), texts.get(name, ""))
-    setattr(article, build_localized_fieldname("body", target), body_rebuild(
-        blocks, {number: texts[segment.context] for number, segment in body.items()}
-    ))
+    if any(segment.context in entries.texts for segment in body.values()):
+        kept: dict[int, tuple[Block, str]] = {}  # block number: (translated block, digest of its source)
+        for number, block in enumerate(blocks):
+            segment = body.get(number)
+            if segment is None:  # code, a rule, a table's delimiter row: copied from the source
+                kept[number] = (block, block_digest(block))
+            elif segment.context in entries.texts:
+                kept[number] = (replace(block, text=entries.texts[segment.context]),
+                                block_digest(replace(block, text=made_from[segment.context])))
+            elif segment.context in existing:
+                prefill = existing[segment.context]
+                kept[number] = (replace(block, text=prefill.text), prefill.made_from or "")
+        kept = without_broken_tables(kept, blocks)
+        translated = [block for block, _digest in kept.values()]
+        if translated:
+            translated[0] = replace(translated[0], gap=0)
+        text = body_join(translated)
+        if [block.shape for block in body_blocks(text)] != [block.shape for block in translated]:
+            raise TranslationFileError(path, [_(
+                "Without its untranslated entries the body would change its Markdown structure: translate the "
+                "skipped entries of the body, or none of them."
+            )])
+        setattr(article, build_localized_fieldname("body", target), text)
+        digests["body"] = [block_digest for _block, block_digest in kept.values()]
+    else:  # nothing of the body translated: it stays as it is, with what is known of its source
+        record = ((article.translated_from or {}).get(target) or {}).get("segments") or {}
+        target_blocks = body_blocks(field_text(article, "body", target))
+        digests["body"] = record.get("body", []) if len(record.get("body", [])) == len(target_blocks) else []
+
     try:
         article.clean_fields(exclude=[
             field.name for field in Article._meta.fields
@@ -217,20 +320,20 @@ def translation_file_import(*, path: Path, force: bool = False) -> Article:
         ])
         article.clean()
     except ValidationError as error:
+        # A field's error names the file's entry for it (the body's, its first block's), else the field.
+        columns = {build_localized_fieldname(name, target): name for name in (*FIELD_SEGMENTS, "body")}
+        first_block = next((segment.context for segment in body.values()), "")
+        entries_of = {**{name: name for name in FIELD_SEGMENTS}, "body": first_block}
         raise TranslationFileError(path, [
-            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+            f"{entries.places.get(entries_of.get(columns.get(field, ''), ''), field)}: {message}"
+            for field, messages in error.message_dict.items() for message in messages
         ]) from error
     if source == article.source_language:
-        # The source this translation was made from, as the file shows it (older than today's when forced).
-        made_from = {entry.msgctxt: entry.msgid.strip() for entry in catalog if not entry.obsolete}
+        # The source this translation was made from, as the file shows it (older than today's when forced); a
+        # partial translation names none, so it stays outdated until every segment is translated.
         record_translation(
-            article, target, source_fingerprint=fingerprint,
-            fields={name: made_from.get(name, "") for name in FIELD_SEGMENTS},
-            blocks=[
-                replace(block, text=made_from[body[number].context]) if number in body else block
-                for number, block in enumerate(blocks)
-            ],
+            article, target, source_fingerprint="" if entries.skipped else fingerprint, segments=digests,
         )
-    with revision_made(cause=Cause.TRANSLATION_IMPORT, detail=path.name):
+    with revision_made(cause=Cause.TRANSLATION_IMPORT, user=user, detail=path.name):
         article.save()
-    return article
+    return TranslationImport(article, target, len(entries.texts), skipped)

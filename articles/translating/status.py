@@ -108,20 +108,20 @@ def record_translation_sources(article) -> None:
     article.translated_from = records
 
 
-def record_translation(
-    article, language: str, *, source_fingerprint: str, fields: dict[str, str], blocks: list[Block],
-) -> None:
+def record_translation(article, language: str, *, source_fingerprint: str, segments: dict) -> None:
     """Note that the text in ``language``, as set on ``article`` now, was translated from a given source text.
 
-    For imports, which know the source their file was made from (``fields`` and body ``blocks`` are that source's);
-    the next save keeps this record, since the text it describes is the text being saved.
+    For imports, which know the source their file was made from: ``source_fingerprint`` is that source's (empty
+    for a partial translation, which stays outdated), ``segments`` the digests (``digests_of``) of the source
+    segment each of its fields and body blocks was translated from. The next save keeps this record, since the
+    text it describes is the text being saved.
     """
     article.translated_from = {
         **(article.translated_from or {}),
         language: {
             "source": source_fingerprint,
             "text": text_fingerprint(article, language),
-            "segments": digests_of(fields, blocks),
+            "segments": segments,
         },
     }
 
@@ -157,3 +157,11 @@ def translation_outdated_in(queryset: ArticlesQuery, language: str) -> models.Qu
         .filter(models.Q(translation_made_from__isnull=True)
                 | ~models.Q(translation_made_from=models.F("source_fingerprint")))
     )
+
+
+def article_label(article) -> str:
+    """How reports and file lists name an article: its key, else its title in its original language."""
+    if article.key:
+        return article.key
+    title = field_text(article, "title", article.source_language) or str(article)
+    return f"“{title}”"

@@ -2,6 +2,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.conf import conf
 from articles.models import Article
@@ -10,13 +12,15 @@ from articles.translating.po import articles_export_po
 
 def language_argument(value: str) -> str:
     if value not in conf.ARTICLES_LANGUAGES:
-        raise CommandError(f"Unknown language {value!r}; expected one of {', '.join(conf.ARTICLES_LANGUAGES)}.")
+        raise CommandError(_("Unknown language %(language)s; expected one of %(languages)s.") % {
+            "language": value, "languages": ", ".join(conf.ARTICLES_LANGUAGES),
+        })
     return value
 
 
 class Command(BaseCommand):
     help = (
-        "Write one PO file per article (<key>.<target>.po) for translators: a segment for the title, the lead, "
+        "Write one PO file per article (<key or slug>.<target>.po) for translators: a segment for the title, the lead, "
         "the cover texts and each block of the body, prefilled with the translations that exist. "
         "import_translations reads them back."
     )
@@ -40,7 +44,7 @@ class Command(BaseCommand):
         target = language_argument(target)
         source = language_argument(source) if source else None
         if source == target:
-            raise CommandError("The source and the target language are the same.")
+            raise CommandError(_("The source and the target language are the same."))
         articles: Iterable[Article] = Article.objects.order_by("pk")
         if article:
             articles = [self.find(name) for name in article]
@@ -50,12 +54,14 @@ class Command(BaseCommand):
         for path in written:
             self.stdout.write(str(path))
         if options["verbosity"]:
-            self.stderr.write(f"{len(written)} file(s) written to {out}.")
+            self.stderr.write(ngettext(
+                "%(count)d file written to %(folder)s.", "%(count)d files written to %(folder)s.", len(written),
+            ) % {"count": len(written), "folder": out})
 
     def find(self, name: str) -> Article:
         found = Article.objects.filter(key=name).first()
         if found is None and name.isdigit():
             found = Article.objects.filter(pk=int(name)).first()
         if found is None:
-            raise CommandError(f"No article has the key or id {name!r}.")
+            raise CommandError(_("No article has the key or id “%(name)s”.") % {"name": name})
         return found
