@@ -200,7 +200,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     view_on_site = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
-        (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
         (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
         (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),

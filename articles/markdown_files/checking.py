@@ -201,6 +201,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
         "cover": clean_image_path,
         "cover_alt": text_of(Article, "cover_alt"),
         "cover_caption": text_of(Article, "cover_caption"),
+        "cover_credit": text_of(Article, "cover_credit"),
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
     SECTION: {

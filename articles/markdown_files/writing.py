@@ -69,6 +69,15 @@ def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, 
     return True
 
 
+def note_written_renditions(instance: Article | Author, run: ImportRun) -> None:
+    """Add the renditions the last save made (``models.update_image_renditions``) to the files a failed run
+    removes."""
+    field_file = instance.cover if isinstance(instance, Article) else instance.photo
+    run.stored_files.extend(
+        (field_file.storage, name) for name in instance.__dict__.pop("_written_renditions", [])
+    )
+
+
 def find_or_create(model, cache: dict, *, key: str | None, name: str, language: str, source: SourceFile,
                    field_name: str, in_place_of=None):
     """Find an author or section by key, else by its name in ``language``, else create it; set that name.
@@ -137,6 +146,8 @@ def profile_import(instance: Author | Section, source: SourceFile, run: ImportRu
     if not (creating or changed or model_state(instance) != before):
         return UNCHANGED
     instance.save()
+    if isinstance(instance, Author):
+        note_written_renditions(instance, run)
     return UPDATED if had_language else CREATED
 
 
@@ -151,7 +162,7 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
     creating = article._state.adding
     had_language = not creating and bool(article.translated("title", language))
     before = model_state(article)
-    for name in ("title", "lead", "cover_alt", "cover_caption"):
+    for name in ("title", "lead", "cover_alt", "cover_caption", "cover_credit"):
         set_translated(article, name, language, fields.get(name, ""))
     set_translated(article, "body", language, source.body)
     if fields.get("slug"):
@@ -188,6 +199,7 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
         return UNCHANGED
     with revision_made(cause=Cause.IMPORT, detail=source.path.name):
         article.save()
+    note_written_renditions(article, run)
     if author_ids is not None:
         article.bylines.all().delete()
         Byline.objects.bulk_create(
