@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import reversion
-from django.db.models import QuerySet
+from django.db.models import FileField, QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
@@ -146,7 +146,9 @@ def image_renditions_make(*, everything: bool = False) -> RenditionsReport:
     report = RenditionsReport()
     for model, field_name in ((Article, "cover"), (Author, "photo")):
         record_field = renditions_field_name(field_name)
-        storage = model._meta.get_field(field_name).storage
+        image_field = model._meta.get_field(field_name)
+        assert isinstance(image_field, FileField)
+        storage = image_field.storage
         # Values, not instances: an ImageField reads a file whose size its row lacks as soon as it is loaded.
         with_image = model._base_manager.exclude(**{field_name: ""}).values_list("pk", field_name, record_field)
         for pk, name, record in with_image.iterator(chunk_size=100):
