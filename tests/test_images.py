@@ -5,6 +5,7 @@ Real images made by Pillow, real storages (the disk, and Django's in-memory stor
 """
 
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -271,6 +272,8 @@ def test_the_article_page_opens_no_image_file(client, make_article, settings):
 
     assert html.count("<picture>") == 2
     assert 'class="author-photo"' in html and '<span class="credit">Illustration: Newsroom</span>' in html
+    # Link previews get the largest rendition, not the original.
+    assert re.search(r'<meta property="og:image" content="http[^"]+/media/covers/[^"]+\.1300w\.jpg">', html)
 
 
 # --- The command -------------------------------------------------------------------------------------------

@@ -291,6 +291,9 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
                     report.outcomes[(source.kind, source.language, outcome)] += 1
             if dry_run:
                 transaction.set_rollback(True)
+                # A dry run stores no image, but a save may still have made renditions of a stored one.
+                for storage, name in run.stored_files:
+                    storage.delete(name)
     except RunAborted:
         report.outcomes.clear()
         for storage, name in run.stored_files:
