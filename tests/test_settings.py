@@ -93,3 +93,15 @@ def test_upload_limits_that_are_not_positive_whole_numbers_are_a_system_check_er
     settings.ARTICLES_MAX_UPLOAD_BYTES = value
     with pytest.raises(SystemCheckError, match=r"articles\.E202"):
         call_command("check", tags=["compatibility"])
+
+
+@pytest.mark.parametrize("value", [[], [0, 640], [320, "640"], 640, [True], [20_000], None])
+def test_image_widths_that_are_not_a_list_of_pixel_widths_are_a_system_check_error(settings, value):
+    settings.ARTICLES_IMAGE_WIDTHS = value
+    with pytest.raises(SystemCheckError, match=r"articles\.E203"):
+        call_command("check", tags=["compatibility"])
+
+
+def test_a_list_of_image_widths_passes_the_checks(settings):
+    settings.ARTICLES_IMAGE_WIDTHS = [480, 1200]
+    call_command("check", tags=["compatibility"])
