@@ -86,6 +86,27 @@ def test_a_small_png_is_not_upscaled_and_keeps_png_beside_webp():
     assert stored_image(default_storage, record["files"][-1]["name"])[1] == (500, 400)
 
 
+@pytest.mark.parametrize(("image_format", "formats"), [("GIF", {"webp", "png"}), ("WEBP", {"webp"})])
+def test_a_gif_falls_back_to_png_and_a_webp_needs_no_fallback(image_format, formats):
+    content = ContentFile(image_bytes(400, 200, image_format))
+    name = default_storage.save(f"covers/other.{image_format.lower()}", content)
+
+    record = renditions_make(default_storage, name)
+
+    assert {item["format"] for item in record["files"]} == formats
+    assert all(stored_image(default_storage, item["name"])[0] == item["format"].upper() for item in record["files"])
+
+
+def test_a_webp_pictures_img_lists_the_webp_widths_without_a_source(make_article):
+    article = make_article()
+    article.cover = SimpleUploadedFile("cover.webp", image_bytes(700, 350, "WEBP"), content_type="image/webp")
+    article.save()
+
+    html = render_to_string("articles/includes/picture.html", {"image": article.cover, "alt": ""})
+
+    assert "<source" not in html and ".320w.webp 320w" in html and html.count(".webp") == 4  # src, 3 widths
+
+
 def test_the_camera_orientation_is_applied_and_metadata_left_out():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotated 90°: stored 600 × 300, shown 300 × 600
