@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf, language_choices
-from .images import renditions_update
+from .images import renditions_field_name, renditions_update
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
 from .slugs import slug_from_title
@@ -230,7 +230,7 @@ def validate_publication_time(value: datetime) -> None:
 def update_image_renditions(instance: models.Model, field_name: str, update_fields=None) -> None:
     """Make the renditions of the image in ``field_name`` if it is new (``images.renditions_update``), unless the
     save leaves the image or its record out (``update_fields``) or the image was never loaded (deferred)."""
-    record_field = f"{field_name}_renditions"
+    record_field = renditions_field_name(field_name)
     if field_name in instance.get_deferred_fields() or record_field in instance.get_deferred_fields():
         return
     if update_fields is not None and not {field_name, record_field} <= set(update_fields):
