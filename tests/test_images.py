@@ -17,7 +17,7 @@ from PIL import Image
 
 from articles.images import picture_of, rendition_name, rendition_widths, renditions_make
 from articles.models import Article, Author
-from tests.support import ADD_URL, article_form
+from tests.support import ADD_URL, article_form, import_articles, write_article
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +347,24 @@ def test_an_author_page_shows_the_photo(client, make_article):
     html = response.content.decode()
 
     assert 'class="author-portrait"' in html and 'srcset="' in html
+
+
+# --- Imports -----------------------------------------------------------------------------------------------
+
+
+def test_an_imported_cover_gets_renditions_and_a_dry_run_leaves_none_behind(tmp_path, settings):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "bus.jpg").write_bytes(image_bytes(700, 350))
+    write_article(folder, "buses", cover="bus.jpg", cover_credit="Photo: Newsroom")
+    import_articles(folder)
+    article = Article.objects.get(key="buses")
+    assert article.cover_credit_en == "Photo: Newsroom" and len(article.cover_renditions["files"]) == 6
+    Article.objects.filter(pk=article.pk).update(cover_renditions={})  # as if stored before renditions existed
+    stored = sorted(path.name for path in (settings.MEDIA_ROOT / article.cover.name).parent.iterdir())
+
+    write_article(folder, "buses", cover="bus.jpg", cover_credit="Photo: Newsroom", title="A new title")
+    import_articles(folder, dry_run=True)
+
+    assert sorted(path.name for path in (settings.MEDIA_ROOT / article.cover.name).parent.iterdir()) == stored
+    assert Article.objects.get(pk=article.pk).cover_renditions == {}
