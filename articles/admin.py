@@ -276,7 +276,7 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
     view_on_site = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
-        (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
         (_("Publication"), {"fields": [
             "section", "tags", "status", "published_at", "language_publication", *language_publication_rows(), "key",

@@ -156,7 +156,7 @@ def check_site_url(app_configs=None, **kwargs) -> list[Error]:
 
 @register(Tags.compatibility)
 def check_upload_limits(app_configs=None, **kwargs) -> list[Error]:
-    """The upload limits are positive whole numbers."""
+    """The upload limits are positive whole numbers; the image widths a list of them."""
     from .conf import conf
 
     errors = []
@@ -164,6 +164,15 @@ def check_upload_limits(app_configs=None, **kwargs) -> list[Error]:
         value = getattr(conf, name)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             errors.append(Error(f"{name} is {value!r}.", hint="Use a whole number above 0.", id="articles.E202"))
+    widths = conf.ARTICLES_IMAGE_WIDTHS
+    if not (isinstance(widths, list | tuple) and widths and all(
+        isinstance(width, int) and not isinstance(width, bool) and 0 < width <= 10_000 for width in widths
+    )):
+        errors.append(Error(
+            f"ARTICLES_IMAGE_WIDTHS is {widths!r}.",
+            hint="List one or more widths in pixels, whole numbers from 1 to 10000, e.g. [320, 640, 1280].",
+            id="articles.E203",
+        ))
     return errors
 
 

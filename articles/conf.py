@@ -77,6 +77,11 @@ class Settings:
         """The most pixels (width × height) an uploaded image may have; a small file can decode to a huge image."""
         return getattr(settings, "ARTICLES_MAX_IMAGE_PIXELS", 40_000_000)
 
+    @property
+    def ARTICLES_IMAGE_WIDTHS(self) -> list[int]:
+        """The widths, in pixels, covers and photos are made in when saved (none wider than the image itself)."""
+        return getattr(settings, "ARTICLES_IMAGE_WIDTHS", [320, 640, 960, 1280, 1920])
+
     # --- View counting (see docs/counting.md) ---
 
     @property

@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf, language_choices
+from .images import renditions_field_name, renditions_update
 from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
 from .slugs import slug_from_title
@@ -234,6 +235,17 @@ def validate_publication_time(value: datetime) -> None:
         )
 
 
+def update_image_renditions(instance: models.Model, field_name: str, update_fields=None) -> None:
+    """Make the renditions of the image in ``field_name`` if it is new (``images.renditions_update``), unless the
+    save leaves the image or its record out (``update_fields``) or the image was never loaded (deferred)."""
+    record_field = renditions_field_name(field_name)
+    if field_name in instance.get_deferred_fields() or record_field in instance.get_deferred_fields():
+        return
+    if update_fields is not None and not {field_name, record_field} <= set(update_fields):
+        return
+    instance._written_renditions = renditions_update(instance, field_name)  # type: ignore[attr-defined]
+
+
 def require_one_translation(instance: TranslatedModel, field_name: str) -> None:
     """No language is obligatory (a story may exist only in Kazakh), but one of them must be filled."""
     if not any(instance.translated(field_name, code) for code in conf.ARTICLES_LANGUAGES):
@@ -312,6 +324,8 @@ class Author(TranslatedModel):
     bio = models.TextField(_("biography"), blank=True, help_text=_("Markdown."))
     bio_html = models.TextField(editable=False, blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    # The photo in several widths and formats, made when it is saved (articles/images.py says what it holds).
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     # Declared for the type checker, which cannot see the manager modeltranslation puts in its place.
     objects: ClassVar[models.Manager["Author"]] = models.Manager()
@@ -334,6 +348,7 @@ class Author(TranslatedModel):
             self.slug = self.unique_slug("slug", slug_from_title(name, ""))
         self.render_markdown_fields()
         self.remember_rendered_markdown()
+        update_image_renditions(self, "photo", kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
@@ -525,6 +540,12 @@ class Article(TranslatedModel):
         help_text=_("What the image shows, for readers who cannot see it."),
     )
     cover_caption = models.CharField(_("cover caption"), max_length=500, blank=True)
+    cover_credit = models.CharField(
+        _("cover credit"), max_length=200, blank=True,
+        help_text=_("Who made the image, shown beside the caption, e.g. “Photo: Aigerim Sadykova”."),
+    )
+    # The cover in several widths and formats, made when it is saved (articles/images.py says what it holds).
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     authors = models.ManyToManyField(
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
@@ -580,6 +601,7 @@ class Article(TranslatedModel):
         self.settle_language_publication()
         self.render_body()
         record_translation_sources(self)
+        update_image_renditions(self, "cover", kwargs.get("update_fields"))
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name for field in self._meta.concrete_fields

@@ -19,7 +19,7 @@ from .conf import conf
 from .models import Article, language_field
 
 # The text of one language; a restore of that language brings these back.
-TEXT_FIELDS = ("title", "slug", "lead", "body", "cover_alt", "cover_caption")
+TEXT_FIELDS = ("title", "slug", "lead", "body", "cover_alt", "cover_caption", "cover_credit")
 SHARED_FIELDS = ("key", "section", "status", "published_at", "source_language")
 # Each language's own publication state and time (``status_ru``, ``published_at_ru``), kept with the text.
 LANGUAGE_PUBLICATION_FIELDS = ("status", "published_at")

@@ -2,27 +2,33 @@
 
 Here: saving an article from a form (``article_save``), publishing and withdrawing it (``article_publish``,
 ``article_unpublish``) or one language of it (``article_language_publish``, ``article_language_unpublish``),
-restoring an earlier revision (``article_restore``) and rendering stored bodies again (``articles_render``).
+restoring an earlier revision (``article_restore``), rendering stored bodies again (``articles_render``) and
+making the renditions of stored images again (``image_renditions_make``).
 Not here: a reader's view is recorded by ``articles.counting.recording``; the two importers keep theirs beside the
 file format they read and write through the models: ``articles.markdown_files.articles_import`` (Markdown files,
 ``import_articles``) and ``articles.translating.po_import.translation_file_import`` (PO files,
-``import_translations``); and what every save of a model does (slugs, rendered Markdown, translation sources) is the
-model's ``save()``.
+``import_translations``); and what every save of a model does (slugs, rendered Markdown, translation sources, image
+renditions) is the model's ``save()``.
 """
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 import reversion
-from django.db.models import F, QuerySet
+from django.db.models import F, FileField, QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from .caching import content_changed
 from .conf import conf
+from .images import renditions_delete_on_commit, renditions_field_name, renditions_make
 from .markdown import RENDERER_VERSION
 from .models import Article, Author, available_condition, language_field
 from .revisions import TEXT_FIELDS, TRANSLATION_RECORDS, Cause, revision_made
 from .search import search_index_update
+
+logger = logging.getLogger(__name__)
 
 
 def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) -> int:
@@ -170,3 +176,43 @@ def articles_render(*, everything: bool = False) -> int:
         author.save(update_fields=bio_fields)
     content_changed()
     return count
+
+
+@dataclass
+class RenditionsReport:
+    made: int = 0  # images whose renditions were made
+    failed: int = 0  # images that could not be read or written (logged); their pages show the image itself
+
+
+def image_renditions_make(*, everything: bool = False) -> RenditionsReport:
+    """Make the renditions of covers and author photos that have none of their current image (images stored before
+    renditions existed, or whose making failed), or of every one with ``everything`` (after a change of
+    ``ARTICLES_IMAGE_WIDTHS``).
+
+    Writes only the renditions record (no ``updated_at``, no revision); the files replaced are removed once it is
+    written. One object at a time, so memory stays flat; the page caches are renewed once at the end.
+    """
+    report = RenditionsReport()
+    for model, field_name in ((Article, "cover"), (Author, "photo")):
+        record_field = renditions_field_name(field_name)
+        image_field = model._meta.get_field(field_name)
+        assert isinstance(image_field, FileField)
+        storage = image_field.storage
+        # Values, not instances: an ImageField reads a file whose size its row lacks as soon as it is loaded.
+        with_image = model._base_manager.exclude(**{field_name: ""}).values_list("pk", field_name, record_field)
+        for pk, name, record in with_image.iterator(chunk_size=100):
+            record = record or {}
+            if not everything and record.get("source") == name and record.get("files"):
+                continue
+            try:
+                new_record = renditions_make(storage, name)
+            except Exception:
+                logger.exception("No renditions made of %s", name)
+                report.failed += 1
+                continue
+            model._base_manager.filter(pk=pk).update(**{record_field: new_record})
+            renditions_delete_on_commit(storage, record)
+            report.made += 1
+    if report.made:
+        content_changed()
+    return report

@@ -26,5 +26,5 @@ class AuthorTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "lead", "body", "body_html", "cover_alt", "cover_caption")
+    fields = ("title", "slug", "lead", "body", "body_html", "cover_alt", "cover_caption", "cover_credit")
     empty_values = {"slug": None}

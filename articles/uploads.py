@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from .conf import conf
+from .images import renditions_delete_on_commit, renditions_field_name
 
 # What browsers show everywhere; anything else Pillow can read (PSD, EPS, TIFF…) is refused, not converted.
 WEB_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
@@ -55,6 +56,11 @@ def validate_image_upload(upload) -> None:
                         "limit": megapixels(limit_pixels),
                     })
                 image.verify()
+            # verify() checks a PNG's structure but not a JPEG's: decode the whole image once, so a truncated or
+            # damaged one is this error now rather than a failure when its renditions are made.
+            upload.seek(0)
+            with Image.open(upload, formats=WEB_IMAGE_FORMATS) as image:
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             FAR_TOO_MANY_PIXELS, code="too_many_pixels", params={"limit": megapixels(limit_pixels)}
@@ -101,11 +107,13 @@ def remove_replaced_files(sender, instance, **kwargs) -> None:
 
 
 def remove_deleted_files(sender, instance, **kwargs) -> None:
-    """After a delete, remove the object's files, once the transaction commits (``post_delete``)."""
+    """After a delete, remove the object's files and their renditions, once the transaction commits
+    (``post_delete``)."""
     for field_name in stored_file_fields(sender):
         field_file = getattr(instance, field_name)
         if field_file.name:
             remove_file_when_unused(field_file.storage, field_file.name)
+        renditions_delete_on_commit(field_file.storage, getattr(instance, renditions_field_name(field_name), None))
 
 
 def remove_file_when_unused(storage, name: str) -> None:

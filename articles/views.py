@@ -18,6 +18,7 @@ from .caching import content_generation, generation_key
 from .conf import conf, own_language_name
 from .counting.readers import count_page_view
 from .counting.selectors import current_view_count, most_read_block
+from .images import picture_of
 from .markdown.typography import typeset_text
 from .models import Article, Section, Tag, TranslatedModel, Translation
 from .selectors import (
@@ -303,7 +304,9 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
 
         @once
         def cover_url() -> str:
-            return absolute_url(request, article.cover.url) if article.cover else ""
+            # The largest rendition in the image's own format: what link previews fetch, never a 40 Mpx original.
+            picture = picture_of(article.cover)
+            return absolute_url(request, picture.src) if picture else ""
 
         context.update(
             preview=self.preview,

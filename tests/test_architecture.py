@@ -30,6 +30,7 @@ LAYERS = {
     "articles.markdown": FOUNDATION,
     "articles.translating.blocks": FOUNDATION,
     "articles.translating.status": FOUNDATION,
+    "articles.images": FOUNDATION,
     # The models and what hangs on them.
     "articles.models": MODELS,
     "articles.translation": MODELS,

@@ -1,6 +1,7 @@
 """load_demo: the demo content loads through the importer, once, and shows every state an article can be in."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -91,3 +92,23 @@ def test_demo_articles_are_not_updated_by_their_import_and_are_read_today(client
     views = list(ArticleDailyViews.objects.values_list("article", "language", "day", "views"))
     load_demo()
     assert list(ArticleDailyViews.objects.values_list("article", "language", "day", "views")) == views
+
+
+def test_every_demo_article_has_a_cover_with_alt_caption_and_credit_and_every_author_a_photo():
+    load_demo()
+
+    for article in Article.objects.all():
+        assert article.cover and article.cover_renditions["files"], article.key
+        for code in article.available_languages():
+            assert all(article.translated(name, code) for name in ("cover_alt", "cover_caption", "cover_credit")), (
+                article.key, code
+            )
+    for author in Author.objects.all():
+        assert author.photo and author.photo_renditions["files"], author.key
+
+
+def test_the_demo_images_stay_small():
+    demo = Path(__file__).resolve().parents[1] / "articles" / "demo"
+    images = [*demo.glob("*.png"), *demo.glob("authors/*.png")]
+    assert len(images) == 11
+    assert all(image.stat().st_size <= 150_000 for image in images)

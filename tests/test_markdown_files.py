@@ -636,7 +636,9 @@ def database_snapshot() -> dict:
         },
         "articles": {
             exported_key(article, "article"): {
-                **translated_values(article, ("title", "slug", "lead", "body", "cover_alt", "cover_caption")),
+                **translated_values(
+                    article, ("title", "slug", "lead", "body", "cover_alt", "cover_caption", "cover_credit")
+                ),
                 "status": article.status,
                 "published_at": article.published_at,
                 **translated_values(article, ("status", "published_at")),

@@ -108,3 +108,15 @@ def test_the_demo_shows_a_telegram_channel_in_every_language_and_production_none
     assert "newsroom_demo_en" in run(TELEGRAM, DJANGO_SECRET_KEY="x" * 50, NEWSROOM_DEMO="1").stdout
     own = run(TELEGRAM, DJANGO_DEBUG="1", ARTICLES_TELEGRAM_RU="https://t.me/our_ru").stdout
     assert "('ru', 'https://t.me/our_ru')" in own and "('en', 'https://t.me/newsroom_demo_en')" in own
+
+
+@pytest.mark.parametrize("value", [[], [0, 640], [320, "640"], 640, [True], [20_000], None])
+def test_image_widths_that_are_not_a_list_of_pixel_widths_are_a_system_check_error(settings, value):
+    settings.ARTICLES_IMAGE_WIDTHS = value
+    with pytest.raises(SystemCheckError, match=r"articles\.E203"):
+        call_command("check", tags=["compatibility"])
+
+
+def test_a_list_of_image_widths_passes_the_checks(settings):
+    settings.ARTICLES_IMAGE_WIDTHS = [480, 1200]
+    call_command("check", tags=["compatibility"])

@@ -263,6 +263,7 @@ FIELDS: dict[str, dict[str, Callable[[Any, yaml.Node, SourceFile], Any]]] = {
         "cover_alt": text_of(Article, "cover_alt"),
         "cover_caption": text_of(Article, "cover_caption"),
         "tags": clean_tags,
+        "cover_credit": text_of(Article, "cover_credit"),
     },
     AUTHOR: {"name": text_of(Author, "name"), "slug": text_of(Author, "slug"), "photo": clean_image_path},
     SECTION: {

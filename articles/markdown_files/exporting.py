@@ -182,7 +182,7 @@ def articles_export(*, directory: Path, languages: Sequence[str] | None = None) 
                 cover = stored_file_copy(article.cover, directory, stem, report)
             if cover:
                 front["cover"] = cover
-            for name in ("cover_alt", "cover_caption"):
+            for name in ("cover_alt", "cover_caption", "cover_credit"):
                 if value := article.translated(name, language):
                     front[name] = value
             source_file_write(directory / f"{stem}.{language}.md", front, article.translated("body", language) or "")

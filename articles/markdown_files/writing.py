@@ -70,6 +70,15 @@ def stored_file_update(field_file: models.fields.files.FieldFile, source: Path, 
     return True
 
 
+def note_written_renditions(instance: Article | Author, run: ImportRun) -> None:
+    """Add the renditions the last save made (``models.update_image_renditions``) to the files a failed run
+    removes."""
+    field_file = instance.cover if isinstance(instance, Article) else instance.photo
+    run.stored_files.extend(
+        (field_file.storage, name) for name in instance.__dict__.pop("_written_renditions", [])
+    )
+
+
 def find_or_create(model, cache: dict, *, key: str | None, name: str, language: str, source: SourceFile,
                    field_name: str, in_place_of=None):
     """Find an author or section by key, else by its name in ``language``, else create it; set that name.
@@ -147,6 +156,8 @@ def profile_import(instance: Author | Section | Tag, source: SourceFile, run: Im
     if not (creating or changed or model_state(instance) != before):
         return UNCHANGED
     instance.save()
+    if isinstance(instance, Author):
+        note_written_renditions(instance, run)
     return UPDATED if had_language else CREATED
 
 
@@ -161,7 +172,7 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
     creating = article._state.adding
     had_language = not creating and bool(article.translated("title", language))
     before = model_state(article)
-    for name in ("title", "lead", "cover_alt", "cover_caption"):
+    for name in ("title", "lead", "cover_alt", "cover_caption", "cover_credit"):
         set_translated(article, name, language, fields.get(name, ""))
     set_translated(article, "body", language, source.body)
     if fields.get("slug"):
@@ -214,6 +225,7 @@ def article_import_file(*, source: SourceFile, run: ImportRun) -> str:
         article.save()
     if tag_ids is not None:
         article.tags.set(tag_ids)
+    note_written_renditions(article, run)
     if author_ids is not None:
         article.bylines.all().delete()
         Byline.objects.bulk_create(
@@ -308,6 +320,9 @@ def articles_import(*, paths: Iterable[Path], dry_run: bool = False, continue_on
                     report.outcomes[(source.kind, source.language, outcome)] += 1
             if dry_run:
                 transaction.set_rollback(True)
+                # A dry run stores no image, but a save may still have made renditions of a stored one.
+                for storage, name in run.stored_files:
+                    storage.delete(name)
     except RunAborted:
         report.outcomes.clear()
         for storage, name in run.stored_files:

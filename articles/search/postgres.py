@@ -143,8 +143,10 @@ class PostgresSearchBackend(SearchBackend):
             F("pk"), Value(language), RawSQL(document, [config] * len(WEIGHTS)), Exists(listed),
             F(build_localized_fieldname("published_at", language)), F("section_id"),
         ), strict=True))
-        # Named, since the ORM may select annotations in another order than they are given.
-        rows = articles.order_by().values(**{f"row_{name}": value for name, value in values.items()})
+        # Named, since the ORM may select annotations in another order than they are given. "pk" named too: values()
+        # with expressions alone selects every column of the model as it is now, which fails in the migration that
+        # builds these rows (0008) once a later migration adds a column.
+        rows = articles.order_by().values("pk", **{f"row_{name}": value for name, value in values.items()})
         sql, params = rows.query.sql_with_params()
         names = ", ".join(f"row_{name}" for name in COLUMNS)
         return f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {names} FROM ({sql}) AS rows", list(params)

@@ -1,4 +1,4 @@
-"""Template tags for translated text, its typography, page metadata and the latest articles (the 404 page)."""
+"""Template tags for translated text, its typography, page metadata, images and the latest articles (404 page)."""
 
 import json
 import logging
@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from ..caching import generation_key
 from ..conf import conf
+from ..images import Picture, picture_of
 from ..markdown.typography import typeset_text
 from ..selectors import menu_sections, public_articles
 
@@ -114,6 +115,13 @@ def json_ld(data: dict) -> SafeString:
 def url_in(obj, language: str) -> str:
     """``obj``'s address in ``language``: ``{{ author|url_in:content_language }}``."""
     return obj.get_absolute_url(language)
+
+
+@register.filter
+def picture(image) -> Picture | None:
+    """An image field's file as a ``Picture`` (address, size, ``srcset`` per format), from the stored renditions
+    record: ``{% with picture=article.cover|picture %}``. Used by ``articles/includes/picture.html``."""
+    return picture_of(image)
 
 
 @register.filter
