@@ -1,4 +1,5 @@
-"""The editors' admin: one tab per language, availability at a glance, publishing kept to those allowed."""
+"""The editors' admin: one language switch per article form (tabs per field elsewhere), availability and
+publication state at a glance, publishing kept to those allowed."""
 
 from typing import Any
 
@@ -10,27 +11,29 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
-from .models import Article, Author, Byline, Section
+from .models import Article, Author, Byline, PublicationState, Section, available_condition
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import TEXT_FIELDS
 from .roles import translator_languages
-from .search import articles_matching
+from .search import ADMIN_SEARCH_LIMIT, article_ids_matching
 from .services import article_publish, article_restore, article_save, article_unpublish
 from .translating.status import TranslationStatus, translation_outdated_in, translation_statuses
 from .uploads import ImageUploadField
@@ -92,6 +95,14 @@ class MarkdownPreviewMixin(admin.ModelAdmin):
             js=["articles/admin/markdown_preview.js"], css={"all": ["articles/admin/markdown_preview.css"]},
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.split("_")[0] in ("body", "bio"):
+            # The preview is a small page of its own that reads the site's stylesheet, so it looks like the page.
+            field.widget.attrs["data-preview-stylesheet"] = static("articles/site.css")
+            field.widget.attrs["data-preview-title"] = gettext("Preview as on the site")
+        return field
+
     def get_urls(self):
         opts = self.model._meta
         preview = path(
@@ -141,6 +152,49 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("authors, in byline order")
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published, by ``Article.publication_state()``'s rule (``in_publication_state``)."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return PublicationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PublicationState.values:
+            return queryset.in_publication_state(PublicationState(self.value()))
+        return queryset
+
+
+class SectionFilter(admin.SimpleListFilter):
+    title = _("section")
+    parameter_name = "section"
+
+    def lookups(self, request, model_admin):
+        return [(str(section.pk), str(section)) for section in Section.objects.all()]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(section_id=int(self.value()))
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """An author's articles, by a subquery on bylines: no join over the list, so no DISTINCT over the table."""
+
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return [(str(author.pk), str(author)) for author in Author.objects.all()]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(pk__in=Byline.objects.filter(author_id=int(self.value())).values("article_id"))
+        return queryset
+
+
 class MissingTranslationFilter(admin.SimpleListFilter):
     title = _("missing in")
     parameter_name = "missing"
@@ -150,7 +204,8 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in conf.ARTICLES_LANGUAGES:
-            return queryset.exclude(pk__in=Article.objects.available_in(self.value()).values("pk"))
+            # The availability condition negated on each row, not "id NOT IN (every available article)".
+            return queryset.exclude(available_condition(self.value()))
         return queryset
 
 
@@ -172,9 +227,18 @@ TRANSLATION_MARKS = {
 }
 
 
-class DateDrillDownChangeList(ChangeList):
-    """The admin's change list, with a date drill-down beyond the calendar (``?published_at__year=99999999999``)
-    treated as any other bad filter — "?e=1" — instead of an OverflowError or a year-10000 ValueError (a 500)."""
+class ArticleChangeList(ChangeList):
+    """The admin's change list of articles.
+
+    A date drill-down beyond the calendar (``?published_at__year=99999999999``) is treated as any other bad
+    filter — "?e=1" — instead of an OverflowError or a year-10000 ValueError (a 500). The rows leave out the
+    rendered bodies, which no column shows.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(
+            *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES)
+        )
 
     def get_filters(self, request):
         try:
@@ -184,13 +248,18 @@ class DateDrillDownChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
+class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin):
     list_display = [
-        "__str__", "section", "byline_names", "status", "published_at", "view_count", "translations",
+        "cover_thumbnail", "__str__", "section", "byline_names", "publication", "view_count", "translations",
     ]
-    list_filter = ["status", "section", "authors", MissingTranslationFilter, OutdatedTranslationFilter]
+    list_display_links = ["__str__"]
+    list_filter = [
+        PublicationStateFilter, SectionFilter, AuthorFilter, MissingTranslationFilter, OutdatedTranslationFilter,
+    ]
     list_select_related = ["section"]
-    search_fields = [*translated_search_fields("title"), "key"]
+    # One count of the filtered rows per page, not a second one of the whole table.
+    show_full_result_count = False
+    search_help_text = _("Words of the title, lead or body in any language, or part of a title or key.")
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
     inlines = [BylineInline]
@@ -198,16 +267,36 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
     readonly_fields = ["view_count", "created_at", "updated_at", "site_links", "translation_status", "views_per_day"]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False
+    # What an editor sets first comes first (the authors' inline follows it: see the template); then the text.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (_("Publication"), {"fields": [("section", "status"), "published_at"]}),
+        (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
-        (_("Publication"), {"fields": ["section", "status", "published_at", "key"]}),
-        (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
+        (_("On the site"), {
+            "fields": ["key", "site_links", "view_count", "views_per_day", "created_at", "updated_at"],
+        }),
     ]
+    change_form_template = "admin/articles/article/change_form.html"
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(
+            js=["articles/admin/article_form.js"], css={"all": ["articles/admin/article_admin.css"]},
+        )
 
     def get_changelist(self, request, **kwargs):
-        return DateDrillDownChangeList
+        return ArticleChangeList
+
+    # Without the navigation sidebar (the breadcrumbs lead back), the list's columns and the form's text have the
+    # width: at 1280px every column shows and titles wrap over two or three lines, not six.
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(
+            request, object_id, form_url, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(
@@ -215,10 +304,65 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Titles, leads and bodies in every language through the site's search engine, and keys as typed."""
-        if not search_term.strip():
+        """Titles, leads and bodies in every language through the site's search engine (its ids), and part of a
+        title in any language or of a key as typed."""
+        term = search_term.strip()
+        if not term:
             return queryset, False
-        return articles_matching(queryset, search_term) | queryset.filter(key__icontains=search_term.strip()), False
+        ids, more = article_ids_matching(text=term)
+        if more:
+            self.message_user(request, gettext(
+                "Many articles match: the list holds the newest %(count)s matches in each language."
+            ) % {"count": ADMIN_SEARCH_LIMIT}, messages.INFO)
+        typed = Q(key__icontains=term)
+        for code in conf.ARTICLES_LANGUAGES:
+            typed |= Q(**{f"{build_localized_fieldname('title', code)}__icontains": term})
+        return queryset.filter(Q(pk__in=ids) | typed), False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith("lead"):
+            # A lead is one or two sentences: a short box, not the body's.
+            field.widget.attrs["rows"] = 3
+        return field
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            language_switch=self.language_switch(obj),
+            translated_fields=self.trans_opts.fields, availability_fields=Article.AVAILABILITY_FIELDS,
+            error_summary=self.error_summary(context["adminform"].form, context.get("inline_admin_formsets", [])),
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def language_switch(self, article: Article | None) -> list[dict[str, str]]:
+        """The form's languages, each with its state as last saved: complete (the original or an up-to-date
+        translation), incomplete (title or body missing) or outdated; article_form.js keeps it current."""
+        statuses = translation_statuses(article) if article is not None and article.pk else {}
+        states = {TranslationStatus.MISSING: "incomplete", TranslationStatus.OUTDATED: "outdated"}
+        return [
+            {"code": code, "name": name, "state": states.get(statuses.get(code, TranslationStatus.MISSING), "complete")}
+            for code, name in language_names()
+        ]
+
+    def error_summary(self, form, inline_admin_formsets) -> list[tuple[str, str, str]]:
+        """Every error of the form and its inlines as (the id of its field, the field's label, the message)."""
+        errors = [
+            (form[name].id_for_label if name in form.fields else "", form.fields[name].label if name in form.fields
+             else "", message)
+            for name, messages_ in form.errors.items() for message in messages_
+        ]
+        for inline in inline_admin_formsets:
+            formset = inline.formset
+            group = f"{formset.prefix}-group"
+            errors += [(group, str(inline.opts.verbose_name_plural), message)
+                       for message in formset.non_form_errors()]
+            for inline_form in formset.forms:
+                errors += [
+                    (inline_form[name].id_for_label if name in inline_form.fields else group,
+                     str(inline.opts.verbose_name), message)
+                    for name, messages_ in inline_form.errors.items() for message in messages_
+                ]
+        return [(anchor or "content-main", str(label or ""), str(message)) for anchor, label, message in errors]
 
     def save_model(self, request, obj, form, change) -> None:
         article_save(article=obj, user=request.user)
@@ -344,6 +488,26 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslatio
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("cover"), empty_value="")
+    def cover_thumbnail(self, article: Article) -> str:
+        if not article.cover:
+            return ""
+        return format_html(
+            '<img class="cover-thumbnail" src="{}" alt="" width="64" height="{}" loading="lazy">',
+            article.cover.url, round(64 * (article.cover_height or 1) / (article.cover_width or 1)) or 36,
+        )
+
+    @admin.display(description=_("status"), ordering="published_at")
+    def publication(self, article: Article) -> str:
+        state = article.publication_state()
+        if article.published_at is None:
+            return format_html('<span class="publication-state" data-state="{}">{}</span>', state.value, state.label)
+        return format_html(
+            '<span class="publication-state" data-state="{}">{}</span> <time datetime="{}">{}</time>',
+            state.value, state.label, article.published_at.isoformat(),
+            date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT"),
+        )
 
     @admin.display(description=_("authors"))
     def byline_names(self, article: Article) -> str:

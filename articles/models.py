@@ -386,6 +386,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def in_publication_state(self, state: "PublicationState") -> "ArticleQuerySet":
+        """The articles whose ``Article.publication_state()`` is ``state``: the same rule, in SQL."""
+        if state == PublicationState.PUBLISHED:
+            return self.published()
+        if state == PublicationState.SCHEDULED:
+            return self.published_or_scheduled().filter(published_at__gt=timezone.now())
+        return self.exclude(status=Article.Status.PUBLISHED)
+
     def available_in(self, language: str) -> "ArticleQuerySet":
         """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""
         return self.filter(available_condition(language))
@@ -399,6 +407,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+
+class PublicationState(models.TextChoices):
+    """What an article is to readers now, as the admin shows it: ``Article.publication_state()``."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
 
 
 # Declared, rather than ``ArticleQuerySet.as_manager()``, so that the type checker knows the manager's class:
@@ -522,6 +538,15 @@ class Article(TranslatedModel):
         self.render_markdown_fields()
         self.body_html_version = RENDERER_VERSION
         self.remember_rendered_markdown()
+
+    def publication_state(self, now: datetime | None = None) -> PublicationState:
+        """Draft, scheduled (published with a time still to come) or published: ``published()``'s rule for one
+        article, the one function the admin's list, filter and form show."""
+        if self.status != self.Status.PUBLISHED:
+            return PublicationState.DRAFT
+        if self.published_at is not None and self.published_at > (now or timezone.now()):
+            return PublicationState.SCHEDULED
+        return PublicationState.PUBLISHED
 
     def available_languages(self) -> list[str]:
         """The languages this article can be read in: those where every availability field is filled.
