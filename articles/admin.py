@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
@@ -151,6 +153,30 @@ class BylineInline(admin.TabularInline):
     verbose_name = _("author")
     verbose_name_plural = _("authors, in byline order")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field.widget, "widget", None) if field is not None else None
+        if isinstance(widget, AutocompleteSelect) and widget.i18n_name is None:
+            # Select2 has no Kazakh: Django then writes lang="None" on the input, an invalid language tag.
+            widget.i18n_name = ""
+        if field is not None:
+            # A table's inputs have column headings, not labels: name each (article_form.js passes the author's
+            # name on to Select2's box).
+            (widget or field.widget).attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return field
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        add_fields = formset.add_fields
+
+        def add_fields_named(self, form, index):
+            add_fields(self, form, index)
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget.attrs["aria-label"] = gettext("Delete")
+
+        formset.add_fields = add_fields_named
+        return formset
+
 
 class PublicationStateFilter(admin.SimpleListFilter):
     """Draft, scheduled or published, by ``Article.publication_state()``'s rule (``in_publication_state``)."""
@@ -247,6 +273,18 @@ class ArticleChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class PublicationTimeWidget(AdminSplitDateTime):
+    """Django's date and time inputs, described by the field's help text. Django points them at a time-zone
+    warning that its script adds only when the editor's clock differs from the site's: a reference to nothing,
+    otherwise (an HTML error, and nothing for a screen reader to read)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for widget in context["widget"]["subwidgets"]:
+            widget["attrs"]["aria-describedby"] = f"id_{name}_helptext"
+        return context
+
+
 @admin.register(Article)
 class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin):
     list_display = [
@@ -324,6 +362,11 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
         if field is not None and db_field.name.startswith("lead"):
             # A lead is one or two sentences: a short box, not the body's.
             field.widget.attrs["rows"] = 3
+        if field is not None and db_field.name == "published_at":
+            field.widget = PublicationTimeWidget()
+        if field is not None and isinstance(db_field, models.FileField):
+            # Django puts the file input in a fieldset whose legend names it, which is no label for the input.
+            field.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
         return field
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -505,7 +548,7 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
             return format_html('<span class="publication-state" data-state="{}">{}</span>', state.value, state.label)
         return format_html(
             '<span class="publication-state" data-state="{}">{}</span> <time datetime="{}">{}</time>',
-            state.value, state.label, article.published_at.isoformat(),
+            state.value, state.label, article.published_at.isoformat(timespec="seconds"),
             date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT"),
         )
 

@@ -138,6 +138,27 @@
     });
   }
 
+  // Select2 (the author's search box) shows a combobox of its own, nameless until something is chosen: it gets
+  // the name of the select it stands for, whenever Select2 makes one (on load, for each author added).
+  function nameSearchBoxes(root) {
+    root.querySelectorAll("select.admin-autocomplete[aria-label]").forEach(function (select) {
+      const name = select.getAttribute("aria-label");
+      select.parentElement.querySelectorAll(".select2-selection[role=combobox], .select2-selection__rendered")
+        .forEach(function (box) {
+          if (box.getAttribute("aria-label") !== name) {
+            box.setAttribute("aria-label", name);
+          }
+        });
+    });
+  }
+
+  function watchSearchBoxes() {
+    document.querySelectorAll(".inline-group").forEach(function (group) {
+      nameSearchBoxes(group);
+      new MutationObserver(function () { nameSearchBoxes(group); }).observe(group, {childList: true, subtree: true});
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const form = document.getElementById("article_form");
     if (!form) {
@@ -150,5 +171,6 @@
       setUpErrorSummary(summary, reveal);
     }
     setUpUnsavedWarning(form);
+    watchSearchBoxes();
   });
 })();
