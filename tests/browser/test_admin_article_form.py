@@ -49,7 +49,7 @@ def test_the_error_summary_links_to_each_field_in_its_language(page: Page, live_
     links = summary.locator("a")
     hrefs = [links.nth(index).get_attribute("href") for index in range(links.count())]
     assert "#id_title_en" in hrefs  # a title in some language
-    assert any(href.startswith("#bylines") or href.startswith("#id_bylines") for href in hrefs)  # the author
+    assert any(href.startswith(("#bylines", "#id_bylines")) for href in hrefs)  # the author
     # The form opened in the language of the first error; the title link leads there and focuses the field.
     page.click(SWITCH.format("ru"))
     summary.locator("a[href='#id_title_en']").click()
