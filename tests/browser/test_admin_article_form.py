@@ -76,6 +76,7 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, live_server, transa
     expect(page.locator("#result_list")).to_be_visible()
     assert dialogs == []
     page.go_back()
+    page.wait_for_load_state("load")
     page.click("#id_title_en")
     page.keyboard.type(" (edited)")
     page.click(".breadcrumbs a >> nth=2")

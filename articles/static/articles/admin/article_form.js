@@ -97,13 +97,32 @@
       target.focus({preventScroll: true});
     });
     summary.focus();
+    // Django's change_form.js, loaded asynchronously, focuses the first field of an add form: the summary
+    // comes first, unless the editor has moved on already.
+    let interacted = false;
+    ["pointerdown", "keydown"].forEach(function (type) {
+      document.addEventListener(type, function () { interacted = true; }, {once: true, capture: true});
+    });
+    window.addEventListener("load", function () {
+      if (!interacted) {
+        summary.focus();
+      }
+    });
   }
 
   function setUpUnsavedWarning(form) {
     let saved = new FormData(form);
     let submitting = false;
-    // Once the other scripts of the form (inlines, widgets) have set it up, what is there counts as saved.
-    window.addEventListener("load", function () { saved = new FormData(form); });
+    let edited = false;
+    form.addEventListener("input", function () { edited = true; });
+    form.addEventListener("change", function () { edited = true; });
+    // Once the other scripts of the form (inlines, widgets) have set it up, what is there counts as saved,
+    // unless the editor has already changed something.
+    window.addEventListener("load", function () {
+      if (!edited) {
+        saved = new FormData(form);
+      }
+    });
 
     function changed() {
       const now = new FormData(form);
