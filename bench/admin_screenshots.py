@@ -65,8 +65,6 @@ def take(base: str) -> None:
         page.click('.language-switch-button[data-language="kk"]')
         page.wait_for_timeout(800)  # the preview's answer
         page.screenshot(path=str(OUTPUT / "admin-form-kk.png"))
-        if os.environ.get("SCREENSHOT_FULL"):
-            page.screenshot(path="/tmp/admin-form-full.png", full_page=True)
         browser.close()
 
 
