@@ -347,10 +347,12 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
         term = search_term.strip()
         if not term:
             return queryset, False
-        ids, more = article_ids_matching(text=term)
+        ids, more = article_ids_matching(text=term, limit=ADMIN_SEARCH_LIMIT)
         if more:
-            self.message_user(request, gettext(
-                "Many articles match: the list holds the newest %(count)s matches in each language."
+            self.message_user(request, ngettext(
+                "Many articles match: the list holds the newest %(count)d match in each language.",
+                "Many articles match: the list holds the newest %(count)d matches in each language.",
+                ADMIN_SEARCH_LIMIT,
             ) % {"count": ADMIN_SEARCH_LIMIT}, messages.INFO)
         typed = Q(key__icontains=term)
         for code in conf.ARTICLES_LANGUAGES:
