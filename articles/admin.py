@@ -1,6 +1,7 @@
 """The editors' admin: one language switch per article form (tabs per field elsewhere), availability and
 publication state at a glance, publishing kept to those allowed."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -373,19 +374,27 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
-            language_switch=self.language_switch(obj),
+            language_switch=self.language_switch(obj, confined_to=translator_languages(request.user)),
             translated_fields=self.trans_opts.fields, availability_fields=Article.AVAILABILITY_FIELDS,
             error_summary=self.error_summary(context["adminform"].form, context.get("inline_admin_formsets", [])),
         )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
-    def language_switch(self, article: Article | None) -> list[dict[str, str]]:
+    def language_switch(
+        self, article: Article | None, confined_to: Collection[str] | None = None,
+    ) -> list[dict[str, Any]]:
         """The form's languages, each with its state as last saved: complete (the original or an up-to-date
-        translation), incomplete (title or body missing) or outdated; article_form.js keeps it current."""
+        translation), incomplete (title or body missing) or outdated; article_form.js keeps it current. The form
+        opens in the first language, or a translator's (``confined_to``) first."""
         statuses = translation_statuses(article) if article is not None and article.pk else {}
         states = {TranslationStatus.MISSING: "incomplete", TranslationStatus.OUTDATED: "outdated"}
+        first = next((code for code in conf.ARTICLES_LANGUAGES if confined_to is None or code in confined_to),
+                     conf.ARTICLES_LANGUAGES[0])
         return [
-            {"code": code, "name": name, "state": states.get(statuses.get(code, TranslationStatus.MISSING), "complete")}
+            {
+                "code": code, "name": name, "pressed": code == first,
+                "state": states.get(statuses.get(code, TranslationStatus.MISSING), "complete"),
+            }
             for code, name in language_names()
         ]
 

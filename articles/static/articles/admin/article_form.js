@@ -70,9 +70,10 @@
       });
     });
     switcher.hidden = false;
-    // Start in the language of the first field with an error, else the first language.
+    // Start in the language of the first field with an error, else the one the server chose (a translator's).
     const invalid = Array.from(rows.keys()).find(function (row) { return row.querySelector(".errorlist"); });
-    show(invalid ? rows.get(invalid) : languages[0]);
+    const chosen = buttons.find(function (button) { return button.getAttribute("aria-pressed") === "true"; });
+    show(invalid ? rows.get(invalid) : (chosen ? chosen.dataset.language : languages[0]));
     return function reveal(element) {
       const row = element.closest(".form-row");
       if (row && rows.has(row)) {
