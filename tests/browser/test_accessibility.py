@@ -34,7 +34,7 @@ def test_no_serious_or_critical_accessibility_violation_on_any_public_page(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("language", ["en", "kk"])
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
 def test_no_serious_or_critical_accessibility_violation_on_the_article_admin(
     page: Page, live_server, transactional_db, admin_pages, language
 ):
