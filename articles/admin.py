@@ -274,6 +274,17 @@ class ArticleChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+def field_errors(form, *, anchor: str, label: str | None = None) -> list[tuple[str, str, str]]:
+    """``form``'s errors as (its field's id, or ``anchor`` for the form's own; ``label`` or the field's; message)."""
+    errors = []
+    for name, messages_ in form.errors.items():
+        field = form.fields.get(name)
+        target = form[name].id_for_label if field is not None else anchor
+        about = label or (str(field.label) if field is not None else "")
+        errors += [(target or anchor, about, str(message)) for message in messages_]
+    return errors
+
+
 class PublicationTimeWidget(AdminSplitDateTime):
     """Django's date and time inputs, described by the field's help text. Django points them at a time-zone
     warning that its script adds only when the editor's clock differs from the site's: a reference to nothing,
@@ -298,6 +309,8 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
     list_select_related = ["section"]
     # One count of the filtered rows per page, not a second one of the whole table.
     show_full_result_count = False
+    # These show the search box; get_search_results does the searching, through the site's search engine.
+    search_fields = ["title", "lead", "body", "key"]
     search_help_text = _("Words of the title, lead or body in any language, or part of a title or key.")
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
@@ -399,24 +412,15 @@ class ArticleAdmin(MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin
         ]
 
     def error_summary(self, form, inline_admin_formsets) -> list[tuple[str, str, str]]:
-        """Every error of the form and its inlines as (the id of its field, the field's label, the message)."""
-        errors = [
-            (form[name].id_for_label if name in form.fields else "", form.fields[name].label if name in form.fields
-             else "", message)
-            for name, messages_ in form.errors.items() for message in messages_
-        ]
+        """Every error of the form and its inlines as (the id to link to, what it is about, the message)."""
+        summary = field_errors(form, anchor="content-main")
         for inline in inline_admin_formsets:
-            formset = inline.formset
-            group = f"{formset.prefix}-group"
-            errors += [(group, str(inline.opts.verbose_name_plural), message)
-                       for message in formset.non_form_errors()]
-            for inline_form in formset.forms:
-                errors += [
-                    (inline_form[name].id_for_label if name in inline_form.fields else group,
-                     str(inline.opts.verbose_name), message)
-                    for name, messages_ in inline_form.errors.items() for message in messages_
-                ]
-        return [(anchor or "content-main", str(label or ""), str(message)) for anchor, label, message in errors]
+            group = f"{inline.formset.prefix}-group"
+            label = str(inline.opts.verbose_name_plural)
+            summary += [(group, label, str(message)) for message in inline.formset.non_form_errors()]
+            for inline_form in inline.formset.forms:
+                summary += field_errors(inline_form, anchor=group, label=str(inline.opts.verbose_name))
+        return summary
 
     def save_model(self, request, obj, form, change) -> None:
         article_save(article=obj, user=request.user)

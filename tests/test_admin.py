@@ -288,6 +288,11 @@ def test_search_finds_a_word_of_the_body_or_lead_in_any_language(admin_client, m
     assert listed(admin_client, q="трамваи") == {lead_ru}
 
 
+def test_the_list_has_a_search_box_that_says_what_it_searches(admin_client, make_article):
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert 'id="searchbar"' in html and "lead or body in any language" in html
+
+
 def test_search_finds_part_of_a_title_and_a_key(admin_client, make_article):
     keyed = make_article(key="wire-2026-0042")
     titled = make_article(title_ru="Бюджетный прогноз")
