@@ -286,14 +286,22 @@ def field_errors(form, *, anchor: str, label: str | None = None) -> list[tuple[s
 
 
 class PublicationTimeWidget(AdminSplitDateTime):
-    """Django's date and time inputs, described by the field's help text. Django points them at a time-zone
-    warning that its script adds only when the editor's clock differs from the site's: a reference to nothing,
-    otherwise (an HTML error, and nothing for a screen reader to read)."""
+    """Django's date and time inputs, named, and described by the field's help text. Django points them at a
+    time-zone warning that its script adds only when the editor's clock differs from the site's: a reference to
+    nothing, otherwise (an HTML error, and nothing for a screen reader to read)."""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        for widget in context["widget"]["subwidgets"]:
-            widget["attrs"]["aria-describedby"] = f"id_{name}_helptext"
+        # The admin gives the help text an id after the field's label id, which Django 5.2 leaves empty here.
+        label_id = self.id_for_label((attrs or {}).get("id") or f"id_{name}")
+        labels = [context.get("date_label", ""), context.get("time_label", "")]
+        for widget, label in zip(context["widget"]["subwidgets"], labels, strict=False):
+            # Django 5.2 writes "Date:" and "Time:" as bare text, which labels neither input.
+            widget["attrs"]["aria-label"] = str(label).rstrip(":")
+            if label_id:
+                widget["attrs"]["aria-describedby"] = f"{label_id}_helptext"
+            else:
+                widget["attrs"].pop("aria-describedby", None)
         return context
 
 
