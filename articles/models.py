@@ -541,7 +541,7 @@ class Article(TranslatedModel):
 
     def publication_state(self, now: datetime | None = None) -> PublicationState:
         """Draft, scheduled (published with a time still to come) or published: ``published()``'s rule for one
-        article, the one function the admin's list, filter and form show."""
+        article. The admin's list shows this; its filter asks the SQL twin, ``in_publication_state``."""
         if self.status != self.Status.PUBLISHED:
             return PublicationState.DRAFT
         if self.published_at is not None and self.published_at > (now or timezone.now()):
