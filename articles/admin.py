@@ -1,5 +1,7 @@
-"""The editors' admin: one tab per language, availability at a glance, publishing kept to those allowed."""
+"""The editors' admin: one language switch per article form (tabs per field elsewhere), availability and
+publication state at a glance, publishing kept to those allowed."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -8,21 +10,24 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from .admin_translators import TranslatorWorklistMixin
@@ -30,11 +35,21 @@ from .conf import conf
 from .counting.selectors import daily_views
 from .markdown import MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
-from .models import LANGUAGE_STATES, Article, Author, Byline, Section, Tag, language_field
+from .models import (
+    LANGUAGE_STATES,
+    Article,
+    Author,
+    Byline,
+    PublicationState,
+    Section,
+    Tag,
+    available_condition,
+    language_field,
+)
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import TEXT_FIELDS
 from .roles import translator_languages
-from .search import articles_matching
+from .search import ADMIN_SEARCH_LIMIT, article_ids_matching
 from .services import (
     article_language_publish,
     article_language_unpublish,
@@ -145,6 +160,14 @@ class MarkdownPreviewMixin(admin.ModelAdmin):
             js=["articles/admin/markdown_preview.js"], css={"all": ["articles/admin/markdown_preview.css"]},
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.split("_")[0] in ("body", "bio"):
+            # The preview is a small page of its own that reads the site's stylesheet, so it looks like the page.
+            field.widget.attrs["data-preview-stylesheet"] = static("articles/site.css")
+            field.widget.attrs["data-preview-title"] = gettext("Preview as on the site")
+        return field
+
     def get_urls(self):
         opts = self.model._meta
         preview = path(
@@ -211,6 +234,73 @@ class BylineInline(admin.TabularInline):
     verbose_name = _("author")
     verbose_name_plural = _("authors, in byline order")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field.widget, "widget", None) if field is not None else None
+        if isinstance(widget, AutocompleteSelect) and widget.i18n_name is None:
+            # Select2 has no Kazakh: Django then writes lang="None" on the input, an invalid language tag.
+            widget.i18n_name = ""
+        if field is not None:
+            # A table's inputs have column headings, not labels: name each (article_form.js passes the author's
+            # name on to Select2's box).
+            (widget or field.widget).attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return field
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        add_fields = formset.add_fields
+
+        def add_fields_named(self, form, index):
+            add_fields(self, form, index)
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget.attrs["aria-label"] = gettext("Delete")
+
+        formset.add_fields = add_fields_named
+        return formset
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published, by ``Article.publication_state()``'s rule (``in_publication_state``)."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return PublicationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PublicationState.values:
+            return queryset.in_publication_state(PublicationState(self.value()))
+        return queryset
+
+
+class SectionFilter(admin.SimpleListFilter):
+    title = _("section")
+    parameter_name = "section"
+
+    def lookups(self, request, model_admin):
+        return [(str(section.pk), str(section)) for section in Section.objects.all()]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(section_id=int(self.value()))
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """An author's articles, by a subquery on bylines: no join over the list, so no DISTINCT over the table."""
+
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return [(str(author.pk), str(author)) for author in Author.objects.all()]
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(pk__in=Byline.objects.filter(author_id=int(self.value())).values("article_id"))
+        return queryset
+
 
 class MissingTranslationFilter(admin.SimpleListFilter):
     title = _("missing in")
@@ -221,7 +311,8 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in conf.ARTICLES_LANGUAGES:
-            return queryset.exclude(pk__in=Article.objects.available_in(self.value()).values("pk"))
+            # The availability condition negated on each row, not "id NOT IN (every available article)".
+            return queryset.exclude(available_condition(self.value()))
         return queryset
 
 
@@ -243,9 +334,18 @@ TRANSLATION_MARKS = {
 }
 
 
-class DateDrillDownChangeList(ChangeList):
-    """The admin's change list, with a date drill-down beyond the calendar (``?published_at__year=99999999999``)
-    treated as any other bad filter — "?e=1" — instead of an OverflowError or a year-10000 ValueError (a 500)."""
+class ArticleChangeList(ChangeList):
+    """The admin's change list of articles.
+
+    A date drill-down beyond the calendar (``?published_at__year=99999999999``) is treated as any other bad
+    filter — "?e=1" — instead of an OverflowError or a year-10000 ValueError (a 500). The rows leave out the
+    rendered bodies, which no column shows.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(
+            *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES)
+        )
 
     def get_filters(self, request):
         try:
@@ -254,15 +354,52 @@ class DateDrillDownChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+def field_errors(form, *, anchor: str, label: str | None = None) -> list[tuple[str, str, str]]:
+    """``form``'s errors as (its field's id, or ``anchor`` for the form's own; ``label`` or the field's; message)."""
+    errors = []
+    for name, messages_ in form.errors.items():
+        field = form.fields.get(name)
+        target = form[name].id_for_label if field is not None else anchor
+        about = label or (str(field.label) if field is not None else "")
+        errors += [(target or anchor, about, str(message)) for message in messages_]
+    return errors
+
+
+class PublicationTimeWidget(AdminSplitDateTime):
+    """Django's date and time inputs, named, and described by the field's help text. Django points them at a
+    time-zone warning that its script adds only when the editor's clock differs from the site's: a reference to
+    nothing, otherwise (an HTML error, and nothing for a screen reader to read)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The admin gives the help text an id after the field's label id, which Django 5.2 leaves empty here.
+        label_id = self.id_for_label((attrs or {}).get("id") or f"id_{name}")
+        labels = [context.get("date_label", ""), context.get("time_label", "")]
+        for widget, label in zip(context["widget"]["subwidgets"], labels, strict=False):
+            # Django 5.2 writes "Date:" and "Time:" as bare text, which labels neither input.
+            widget["attrs"]["aria-label"] = str(label).rstrip(":")
+            if label_id:
+                widget["attrs"]["aria-describedby"] = f"{label_id}_helptext"
+            else:
+                widget["attrs"].pop("aria-describedby", None)
+        return context
+
+
 @admin.register(Article)
-class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimitsMixin, TabbedTranslationAdmin):
+class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimitsMixin, TranslationAdmin):
     list_display = [
-        "__str__", "section", "byline_names", "status", "published_at", "language_publication", "view_count",
-        "translations",
+        "cover_thumbnail", "__str__", "section", "byline_names", "publication", "view_count", "translations",
     ]
-    list_filter = ["status", "section", "authors", MissingTranslationFilter, OutdatedTranslationFilter]
+    list_display_links = ["__str__"]
+    list_filter = [
+        PublicationStateFilter, SectionFilter, AuthorFilter, MissingTranslationFilter, OutdatedTranslationFilter,
+    ]
     list_select_related = ["section"]
-    search_fields = [*translated_search_fields("title"), "key"]
+    # One count of the filtered rows per page, not a second one of the whole table.
+    show_full_result_count = False
+    # These show the search box; get_search_results does the searching, through the site's search engine.
+    search_fields = ["title", "lead", "body", "key"]
+    search_help_text = _("Words of the title, lead or body in any language, or part of a title or key.")
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish", *language_actions()]
     inlines = [BylineInline]
@@ -274,18 +411,38 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
     ]
     # The default "View on site" button knows one language; site_links shows one link per language instead.
     view_on_site = False
+    # What an editor sets first comes first (the authors' inline follows it: see the template); then the text.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (_("Publication"), {"fields": [
+            ("section", "status"), "published_at", "tags", "language_publication", *language_publication_rows(),
+        ]}),
+        (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
-        (_("Publication"), {"fields": [
-            "section", "tags", "status", "published_at", "language_publication", *language_publication_rows(), "key",
-        ]}),
-        (_("On the site"), {"fields": ["site_links", "view_count", "views_per_day", "created_at", "updated_at"]}),
+        (_("On the site"), {
+            "fields": ["key", "site_links", "view_count", "views_per_day", "created_at", "updated_at"],
+        }),
     ]
+    change_form_template = "admin/articles/article/change_form.html"
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(
+            js=["articles/admin/article_form.js"], css={"all": ["articles/admin/article_admin.css"]},
+        )
 
     def get_changelist(self, request, **kwargs):
-        return DateDrillDownChangeList
+        return ArticleChangeList
+
+    # Without the navigation sidebar (the breadcrumbs lead back), the list's columns and the form's text have the
+    # width: at 1280px every column shows and titles wrap over two or three lines, not six.
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(
+            request, object_id, form_url, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(
@@ -293,10 +450,76 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Titles, leads and bodies in every language through the site's search engine, and keys as typed."""
-        if not search_term.strip():
+        """Titles, leads and bodies in every language through the site's search engine (its ids), and part of a
+        title in any language or of a key as typed."""
+        term = search_term.strip()
+        if not term:
             return queryset, False
-        return articles_matching(queryset, search_term) | queryset.filter(key__icontains=search_term.strip()), False
+        ids, more = article_ids_matching(text=term, limit=ADMIN_SEARCH_LIMIT)
+        if more:
+            self.message_user(request, ngettext(
+                "Many articles match: the list holds the newest %(count)d match in each language.",
+                "Many articles match: the list holds the newest %(count)d matches in each language.",
+                ADMIN_SEARCH_LIMIT,
+            ) % {"count": ADMIN_SEARCH_LIMIT}, messages.INFO)
+        typed = Q(key__icontains=term)
+        for code in conf.ARTICLES_LANGUAGES:
+            typed |= Q(**{f"{build_localized_fieldname('title', code)}__icontains": term})
+        return queryset.filter(Q(pk__in=ids) | typed), False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith("lead"):
+            # A lead is one or two sentences: a short box, not the body's.
+            field.widget.attrs["rows"] = 3
+        is_time = isinstance(db_field, models.DateTimeField) and db_field.name.startswith("published_at")
+        if field is not None and is_time:
+            field.widget = PublicationTimeWidget()
+        wrapped = getattr(field.widget, "widget", None) if field is not None else None
+        if isinstance(wrapped, AutocompleteSelectMultiple):
+            # Select2 has no Kazakh: Django then writes lang="None" on the input, an invalid language tag.
+            wrapped.i18n_name = wrapped.i18n_name or ""
+        if field is not None and isinstance(db_field, models.FileField):
+            # Django puts the file input in a fieldset whose legend names it, which is no label for the input.
+            field.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return field
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            language_switch=self.language_switch(obj, confined_to=translator_languages(request.user)),
+            translated_fields=self.trans_opts.fields, availability_fields=Article.AVAILABILITY_FIELDS,
+            error_summary=self.error_summary(context["adminform"].form, context.get("inline_admin_formsets", [])),
+        )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def language_switch(
+        self, article: Article | None, confined_to: Collection[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The form's languages, each with its state as last saved: complete (the original or an up-to-date
+        translation), incomplete (title or body missing) or outdated; article_form.js keeps it current. The form
+        opens in the first language, or a translator's (``confined_to``) first."""
+        statuses = translation_statuses(article) if article is not None and article.pk else {}
+        states = {TranslationStatus.MISSING: "incomplete", TranslationStatus.OUTDATED: "outdated"}
+        first = next((code for code in conf.ARTICLES_LANGUAGES if confined_to is None or code in confined_to),
+                     conf.ARTICLES_LANGUAGES[0])
+        return [
+            {
+                "code": code, "name": name, "pressed": code == first,
+                "state": states.get(statuses.get(code, TranslationStatus.MISSING), "complete"),
+            }
+            for code, name in language_names()
+        ]
+
+    def error_summary(self, form, inline_admin_formsets) -> list[tuple[str, str, str]]:
+        """Every error of the form and its inlines as (the id to link to, what it is about, the message)."""
+        summary = field_errors(form, anchor="content-main")
+        for inline in inline_admin_formsets:
+            group = f"{inline.formset.prefix}-group"
+            label = str(inline.opts.verbose_name_plural)
+            summary += [(group, label, str(message)) for message in inline.formset.non_form_errors()]
+            for inline_form in inline.formset.forms:
+                summary += field_errors(inline_form, anchor=group, label=str(inline.opts.verbose_name))
+        return summary
 
     def save_model(self, request, obj, form, change) -> None:
         article_save(article=obj, user=request.user)
@@ -422,6 +645,31 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("cover"), empty_value="")
+    def cover_thumbnail(self, article: Article) -> str:
+        if not article.cover:
+            return ""
+        return format_html(
+            '<img class="cover-thumbnail" src="{}" alt="" width="64" height="{}" loading="lazy">',
+            article.cover.url, round(64 * (article.cover_height or 1) / (article.cover_width or 1)) or 36,
+        )
+
+    @admin.display(description=_("status"), ordering="published_at")
+    def publication(self, article: Article) -> str:
+        """The article's state and time; below, each language's, when the languages are not all in that state."""
+        now = timezone.now()
+        state = article.publication_state(now)
+        shown = format_html('<span class="publication-state" data-state="{}">{}</span>', state.value, state.label)
+        if article.published_at is not None:
+            shown = format_html(
+                '{} <time datetime="{}">{}</time>', shown, article.published_at.isoformat(timespec="seconds"),
+                date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT"),
+            )
+        languages = {article.language_state(code, now) for code in conf.ARTICLES_LANGUAGES} - {"missing"}
+        if languages - {state.value}:
+            shown = format_html('{}<br><small>{}</small>', shown, self.language_publication(article))
+        return shown
 
     @admin.display(description=_("authors"))
     def byline_names(self, article: Article) -> str:

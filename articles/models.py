@@ -487,6 +487,16 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             for code in conf.ARTICLES_LANGUAGES
         )))
 
+    def in_publication_state(self, state: "PublicationState", *, now: datetime | None = None) -> "ArticleQuerySet":
+        """The articles whose ``Article.publication_state()`` is ``state``: the same rule, in SQL."""
+        listed_somewhere = reduce(or_, (listed_condition(code) for code in conf.ARTICLES_LANGUAGES))
+        if state == PublicationState.PUBLISHED:
+            return self.published(now=now)
+        public_somewhere = self.published(now=now).values("pk")
+        if state == PublicationState.SCHEDULED:
+            return self.filter(listed_somewhere).exclude(pk__in=public_somewhere)
+        return self.exclude(listed_somewhere)
+
     def available_in(self, language: str) -> "ArticleQuerySet":
         """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""
         return self.filter(available_condition(language))
@@ -500,6 +510,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+
+class PublicationState(models.TextChoices):
+    """What an article is to readers now, as the admin shows it: ``Article.publication_state()``."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
 
 
 # Declared, rather than ``ArticleQuerySet.as_manager()``, so that the type checker knows the manager's class:
@@ -668,6 +686,17 @@ class Article(TranslatedModel):
         self.render_markdown_fields()
         self.body_html_version = RENDERER_VERSION
         self.remember_rendered_markdown()
+
+    def publication_state(self, now: datetime | None = None) -> PublicationState:
+        """Published (public in at least one language now), scheduled (a language will turn public by itself) or
+        draft: ``published()``'s rule for one article. The admin's list shows this; its filter asks the SQL twin,
+        ``in_publication_state``."""
+        states = {self.language_state(code, now) for code in conf.ARTICLES_LANGUAGES}
+        if "published" in states:
+            return PublicationState.PUBLISHED
+        if "scheduled" in states:
+            return PublicationState.SCHEDULED
+        return PublicationState.DRAFT
 
     def available_languages(self) -> list[str]:
         """The languages this article has text in: those where every availability field is filled.

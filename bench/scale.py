@@ -83,6 +83,7 @@ def generate(size: int) -> None:
 
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section, Tag
+    from articles.search import search_index_rebuild
     from articles.translating.status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
@@ -161,6 +162,8 @@ def generate(size: int) -> None:
             )
         if not User.objects.filter(username="scale-bench").exists():
             User.objects.create_superuser("scale-bench", password=None)
+        # bulk_create sends no signals: the search index (which the admin's search asks too) is built once here.
+        search_index_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -204,6 +207,13 @@ def pages() -> dict[str, tuple[str, bool]]:
         "admin changelist": ("/admin/articles/article/", True),
         "admin search": ("/admin/articles/article/?q=number+4242", True),
         "admin missing in kk": ("/admin/articles/article/?missing=kk", True),
+        "admin search, a word of the bodies": ("/admin/articles/article/?q=council", True),
+        "admin search, a word and filters": (
+            f"/admin/articles/article/?q=council&state=published&section={section.pk}&missing=kk", True,
+        ),
+        "admin scheduled": ("/admin/articles/article/?state=scheduled", True),
+        "admin an author's articles": (f"/admin/articles/article/?author={author.pk}", True),
+        "admin outdated in ru": ("/admin/articles/article/?outdated=ru", True),
     }
 
 

@@ -187,3 +187,27 @@ def search_pages(site_pages) -> list[str]:
             f"/{code}/search/?q={word}&section=nope&since=2026-13-45",
         ]
     return pages
+
+
+@pytest.fixture
+def admin_pages(make_article) -> list[tuple[str, dict | None]]:
+    """The article admin's pages (address, and the POST data for a form sent back with errors, else None): the
+    list plain, searched and filtered, and the form empty, filled and sent with errors."""
+    from django.urls import reverse
+
+    from .support import ADD_URL, article_form
+
+    section = Section.objects.create(name_en="City", name_ru="Город", name_kk="Қала")
+    author = make_article.author()
+    article = make_article(section=section, authors=[author], lead_en="A short lead.", body_en="- one\n- two\n")
+    make_article(published_at=timezone.now() + timedelta(days=3), languages=("ru",))
+    make_article(status=Article.Status.DRAFT, languages=("en", "kk"))
+    changelist = reverse("admin:articles_article_changelist")
+    return [
+        (changelist, None),
+        (f"{changelist}?q=story&state=scheduled", None),
+        (f"{changelist}?section={section.pk}&author={author.pk}&missing=kk&outdated=ru", None),
+        (ADD_URL, None),
+        (reverse("admin:articles_article_change", args=[article.pk]), None),
+        (ADD_URL, article_form(author, title_en="", **{"bylines-0-author": "", "published_at_0": "nope"})),
+    ]

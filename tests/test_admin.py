@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
-from articles.models import Article
+from articles.models import Article, PublicationState
 
 from .support import ADD_URL, PREVIEW_URL, article_form, change_url, record
+from .test_uploads import png
 
 
 @pytest.fixture
@@ -59,11 +60,17 @@ def test_search_finds_titles_in_every_language(admin_client, make_article):
     assert list(response.context["cl"].queryset) == [article]
 
 
-def test_tabbed_admin_loads_no_script_or_style_from_another_host(admin_client, make_article):
-    html = admin_client.get(change_url(make_article())).content.decode()
-    assert "jquery-ui.min.js" in html
-    sources = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
-    assert sources and all(source.startswith("/static/") for source in sources), sources
+def test_admin_forms_load_no_script_or_style_from_another_host(admin_client, make_article):
+    article = make_article()
+    author = article.authors.get()
+    for url, own_script in (
+        (change_url(article), "articles/admin/article_form.js"),
+        (reverse("admin:articles_author_change", args=[author.pk]), "jquery-ui.min.js"),  # tabs per field
+    ):
+        html = admin_client.get(url).content.decode()
+        assert own_script in html
+        sources = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+        assert sources and all(source.startswith("/static/") for source in sources), sources
 
 
 def test_duplicate_slug_is_a_form_error(admin_client, make_article):
@@ -239,3 +246,114 @@ def test_the_admin_list_sorts_by_views(admin_client, make_article):
     column = admin_client.get(changelist).context["cl"].list_display.index("view_count")
     response = admin_client.get(changelist, {"o": f"-{column}"})
     assert list(response.context["cl"].queryset)[:2] == [many, few]
+
+
+CHANGELIST = "admin:articles_article_changelist"
+
+
+def listed(admin_client, **parameters) -> set[Article]:
+    response = admin_client.get(reverse(CHANGELIST), parameters)
+    assert response.status_code == 200
+    return set(response.context["cl"].queryset)
+
+
+def test_a_scheduled_article_is_listed_as_scheduled_not_published(admin_client, make_article):
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=2))
+    published = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    row = r'<a href="/admin/articles/article/(\d+)/change/[^>]*>.*?data-state="(\w+)"'
+    states = dict(re.findall(row, html, re.DOTALL))
+    assert states == {str(scheduled.pk): "scheduled", str(published.pk): "published", str(draft.pk): "draft"}
+    assert listed(admin_client, state="scheduled") == {scheduled}
+    assert listed(admin_client, state="published") == {published}
+    assert listed(admin_client, state="draft") == {draft}
+
+
+def test_publication_state_is_one_rule_for_the_list_and_the_filter(make_article):
+    articles = [
+        make_article(published_at=timezone.now() + timedelta(minutes=1)), make_article(),
+        make_article(status=Article.Status.DRAFT, published_at=timezone.now() + timedelta(days=1)),
+    ]
+    for state in PublicationState:
+        in_sql = set(Article.objects.in_publication_state(PublicationState(state)))
+        assert in_sql == {article for article in articles if article.publication_state() == state}
+
+
+def test_search_finds_a_word_of_the_body_or_lead_in_any_language(admin_client, make_article):
+    body_kk = make_article(body_kk="Қала әкімдігі жаңа саябақты ашты.")
+    lead_ru = make_article(lead_ru="Трамваи вернутся на улицы города.", status=Article.Status.DRAFT)
+    make_article()
+    assert listed(admin_client, q="саябақты") == {body_kk}
+    assert listed(admin_client, q="трамваи") == {lead_ru}
+
+
+def test_the_list_has_a_search_box_that_says_what_it_searches(admin_client, make_article):
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert 'id="searchbar"' in html and "lead or body in any language" in html
+
+
+def test_search_finds_part_of_a_title_and_a_key(admin_client, make_article):
+    keyed = make_article(key="wire-2026-0042")
+    titled = make_article(title_ru="Бюджетный прогноз")
+    assert listed(admin_client, q="2026-0042") == {keyed}
+    assert listed(admin_client, q="Бюджетн") == {titled}
+
+
+def test_filters_by_section_author_and_missing_or_outdated_language(admin_client, make_article, section):
+    author = make_article.author()
+    in_section = make_article(section=section)
+    by_author = make_article(authors=[author, make_article.author()])
+    no_kazakh = make_article(languages=("en", "ru"))
+    outdated_ru = make_article()
+    outdated_ru.title_en = "The original, changed after the translation"
+    outdated_ru.save()
+    assert listed(admin_client, section=section.pk) == {in_section}
+    assert listed(admin_client, author=author.pk) == {by_author}
+    assert no_kazakh in listed(admin_client, missing="kk") and in_section not in listed(admin_client, missing="kk")
+    assert listed(admin_client, outdated="ru") == {outdated_ru}
+
+
+def test_searched_and_filtered_list_query_count_does_not_grow_with_rows(admin_client, make_article, section):
+    author = make_article.author()
+    parameters = {"q": "body", "state": "published", "section": section.pk, "author": author.pk, "missing": "kk"}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(CHANGELIST), parameters)
+        assert response.status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        make_article(section=section, authors=[author], languages=("en", "ru"))
+    three = queries()
+    for _ in range(30):
+        make_article(section=section, authors=[author, make_article.author()], languages=("en", "ru"))
+    assert queries() == three <= 12, three
+    assert len(listed(admin_client, **parameters)) == 33
+
+
+def test_the_list_shows_a_thumbnail_of_the_cover(admin_client, make_article):
+    article = make_article()
+    article.cover.save("cover.png", png(40, 20), save=True)
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert re.search(r'<img class="cover-thumbnail" src="[^"]+cover[^"]*\.png" alt="" width="64" height="32"', html)
+
+
+def test_a_common_words_matches_are_capped_and_the_list_says_so(admin_client, make_article, monkeypatch):
+    from articles import admin as articles_admin
+    from articles.search import article_ids_matching
+
+    older, newer = make_article(body_ru="Снег в городе."), make_article(body_ru="Снег в горах.")
+    Article.objects.filter(pk=older.pk).update(published_at=timezone.now() - timedelta(days=9))
+    assert article_ids_matching(text="снег", limit=1) == ([newer.pk], True)
+    assert set(article_ids_matching(text="снег", limit=2)[0]) == {older.pk, newer.pk}
+    response = admin_client.get(reverse(CHANGELIST), {"q": "снег"})
+    assert set(response.context["cl"].queryset) == {older, newer}
+    assert not list(response.context["messages"])
+    monkeypatch.setattr(articles_admin, "ADMIN_SEARCH_LIMIT", 1)
+    response = admin_client.get(reverse(CHANGELIST), {"q": "снег"})
+    assert set(response.context["cl"].queryset) == {newer}
+    assert [str(message) for message in response.context["messages"]] == [
+        "Many articles match: the list holds the newest 1 match in each language."
+    ]

@@ -162,7 +162,7 @@ def admin_pages(objects: dict) -> list[str]:
         reverse("admin:app_list", args=["articles"]),
         reverse("admin:app_list", args=["auth"]),
         changelist,
-        f"{changelist}?status=published&missing=en",
+        f"{changelist}?state=published&missing=en",
         f"{changelist}?q=нет-такой-статьи",
         f"{changelist}?published_at__year=2026",
         f"{changelist}?published_at__year=2026&published_at__month=10",

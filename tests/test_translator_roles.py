@@ -171,3 +171,11 @@ def test_russian_translator_cannot_change_kazakh(client, roles, make_article):
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.title_ru, article.title_kk) == ("Новый заголовок", kazakh)
+
+
+def test_a_translators_form_opens_in_their_language(client, kazakh_translator, admin_client, make_article):
+    article = make_article()
+    client.force_login(kazakh_translator)
+    pressed = 'data-language="{}" data-state="complete" aria-pressed="true"'
+    assert pressed.format("kk") in client.get(change_url(article)).content.decode()
+    assert pressed.format("en") in admin_client.get(change_url(article)).content.decode()

@@ -48,8 +48,8 @@ def test_the_admin_change_form_and_its_preview_work_without_a_csp_violation(
 ):
     article = make_article()
     log_in_to_admin(watched_page, live_server, f"/admin/articles/article/{article.pk}/change/")
-    watched_page.locator('a[href="#tab_id_body_kk"]').click()
+    watched_page.click('.language-switch-button[data-language="kk"]')
     watched_page.fill("#id_body_kk", "## Қорытынды\n\n*Маңызды* мәтін.")
-    preview = watched_page.locator('.markdown-preview[data-field="body_kk"]')
+    preview = watched_page.frame_locator('.markdown-preview[data-field="body_kk"] iframe')
     expect(preview.locator("h2")).to_have_text("Қорытынды")
     assert watched_page.violations() == []
