@@ -413,10 +413,10 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
     view_on_site = False
     # What an editor sets first comes first (the authors' inline follows it: see the template); then the text.
     fieldsets = [
-        (_("Publication"), {"fields": [
-            ("section", "status"), "published_at", "tags", "language_publication", *language_publication_rows(),
-        ]}),
+        (_("Publication"), {"fields": [("section", "status"), "published_at", "tags"]}),
         (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
+        # Each language's own state and time: below the text, so that the authors stay near the top.
+        (_("Publication in each language"), {"fields": ["language_publication", *language_publication_rows()]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]}),
         (_("Translation"), {"fields": ["source_language", "translation_status"]}),
         (_("On the site"), {
@@ -479,6 +479,8 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
         if isinstance(wrapped, AutocompleteSelectMultiple):
             # Select2 has no Kazakh: Django then writes lang="None" on the input, an invalid language tag.
             wrapped.i18n_name = wrapped.i18n_name or ""
+            # Select2's search box takes the select's name (article_form.js): axe wants every input labelled.
+            wrapped.attrs["aria-label"] = capfirst(db_field.verbose_name)
         if field is not None and isinstance(db_field, models.FileField):
             # Django puts the file input in a fieldset whose legend names it, which is no label for the input.
             field.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)

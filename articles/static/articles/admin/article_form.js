@@ -163,7 +163,9 @@
   function nameSearchBoxes(root) {
     root.querySelectorAll("select.admin-autocomplete[aria-label]").forEach(function (select) {
       const name = select.getAttribute("aria-label");
-      select.parentElement.querySelectorAll(".select2-selection[role=combobox], .select2-selection__rendered")
+      select.parentElement.querySelectorAll(
+        ".select2-selection[role=combobox], .select2-selection__rendered, .select2-search__field"
+      )
         .forEach(function (box) {
           if (box.getAttribute("aria-label") !== name) {
             box.setAttribute("aria-label", name);
@@ -173,7 +175,11 @@
   }
 
   function watchSearchBoxes() {
-    document.querySelectorAll(".inline-group").forEach(function (group) {
+    // The authors' inline, and each form row with a search box of its own (the tags).
+    const rows = Array.from(document.querySelectorAll(".form-row")).filter(function (row) {
+      return row.querySelector("select.admin-autocomplete");
+    });
+    Array.from(document.querySelectorAll(".inline-group")).concat(rows).forEach(function (group) {
       nameSearchBoxes(group);
       new MutationObserver(function () { nameSearchBoxes(group); }).observe(group, {childList: true, subtree: true});
     });
