@@ -5,6 +5,7 @@ The rules themselves live on the queryset — publication in ``ArticleQuerySet.p
 with what pages fetch alongside (sections, bylines) and the caching that keeps pages cheap.
 """
 
+from datetime import datetime
 from functools import reduce
 from operator import or_
 from typing import TypeVar
@@ -103,3 +104,17 @@ def with_public_languages(queryset: QuerySet[Translated], *, article_relation: s
 def public_languages(obj: Section | Author) -> list[str]:
     """The languages a section or author fetched ``with_public_languages()`` has a public article in."""
     return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]
+
+
+def next_scheduled_publication(*, after: datetime) -> datetime | None:
+    """When the next scheduled article turns public (its publication time, later than ``after``), or None.
+
+    Pages kept whole must not outlive it: the article appears with no save to renew the content generation.
+    """
+    return (
+        Article.objects.published_or_scheduled()
+        .filter(published_at__gt=after)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )

@@ -72,6 +72,11 @@ MIDDLEWARE = [
     # request's parameters: a NUL character is answered 400 here, once for every view.
     "newsroom.middleware.RejectNulCharactersMiddleware",
     "newsroom.middleware.DatabaseOutageMiddleware",
+    # Whole pages for anonymous readers (ARTICLES_FULL_PAGE_CACHE; nothing when off): after the nonce, the session
+    # cookie and the language it needs, before the CSRF, authentication and messages a cached page skips.
+    "articles.page_cache.FullPageCacheMiddleware",
+    # Public pages read from the replica (DATABASE_REPLICA_URL; nothing without one): newsroom/routers.py.
+    "newsroom.routers.ReplicaReadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +140,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A read-only replica of the primary (streaming replication): public pages of anonymous readers read from it;
+# writes, counting, the admin, staff and transactions stay on the primary (newsroom/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+# How long after a content change public pages still read from the primary: a replica that lags behind by less
+# never shows, nor leaves in the cache, a page from before the change.
+NEWSROOM_REPLICA_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -300,5 +316,9 @@ ARTICLES_TELEGRAM = {
 # every minute or so. "beacon" counts through a request the page sends, for pages served from a cache.
 ARTICLES_VIEW_COUNTER = os.environ.get("ARTICLES_VIEW_COUNTER", "db")
 ARTICLES_VIEW_COUNTING = os.environ.get("ARTICLES_VIEW_COUNTING", "request")
+# Whole public pages for anonymous readers, from the cache (docs/operations.md); needs beacon counting and, with
+# more than one process, Redis.
+ARTICLES_FULL_PAGE_CACHE = env_flag("ARTICLES_FULL_PAGE_CACHE")
+ARTICLES_FULL_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_FULL_PAGE_CACHE_SECONDS", "60"))
 # Best a Redis of its own (or its own database number) with `maxmemory-policy noeviction` and AOF on.
 ARTICLES_VIEW_REDIS_URL = os.environ.get("ARTICLES_VIEW_REDIS_URL", REDIS_URL)
