@@ -1,0 +1,131 @@
+"""Reads of public pages on the replica, all else on the primary (``newsroom.routers``), with a second alias on the
+same test database (``tests/settings.py``): each query is seen on the connection it went to."""
+
+import json
+import os
+import subprocess
+import sys
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from newsroom.routers import ReplicaReadsMiddleware, ReplicaRouter, reads_from_replica
+
+from .support import BROWSER, beacon_url, read, views_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+    pytest.mark.usefixtures("fresh_most_read_cache"),
+]
+
+
+@pytest.fixture(autouse=True)
+def replica_router(settings):
+    settings.DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    settings.NEWSROOM_REPLICA_LAG_SECONDS = 0
+
+
+@contextmanager
+def queries_by_database():
+    """The queries run on each alias inside the block: ``{"default": [...], "replica": [...]}``."""
+    with ExitStack() as stack:
+        captured = {alias: stack.enter_context(CaptureQueriesContext(connections[alias])) for alias in connections}
+        yield captured
+
+
+def statements(captured, alias) -> list[str]:
+    return [query["sql"].split()[0].upper() for query in captured[alias].captured_queries]
+
+
+def test_a_readers_article_page_reads_from_the_replica_and_counts_on_the_primary(make_article):
+    article = make_article()
+    with queries_by_database() as captured:
+        page = read(Client(), article, "ru")
+    assert page.status_code == 200
+    assert statements(captured, "replica") and set(statements(captured, "replica")) == {"SELECT"}
+    # On the primary: the view counted, and the count shown (exact, as counting reads it), nothing else.
+    on_primary = captured["default"].captured_queries
+    assert {"INSERT", "UPDATE"} <= set(statements(captured, "default"))
+    assert [query["sql"] for query in on_primary if query["sql"].startswith("SELECT")] == [
+        f'SELECT "view_count" FROM "articles_article" WHERE "id" = {article.pk}'
+    ]
+    assert views_of(article) == 1
+
+
+def test_lists_read_from_the_replica(client, make_article):
+    make_article()
+    with queries_by_database() as captured:
+        assert client.get("/kk/", headers={"user-agent": BROWSER}).status_code == 200
+    assert statements(captured, "replica") and not statements(captured, "default")
+
+
+def test_the_beacon_counts_on_the_primary_only(settings, make_article):
+    settings.ARTICLES_VIEW_COUNTING = "beacon"
+    article = make_article()
+    with queries_by_database() as captured:
+        Client().post(beacon_url(article), headers={"user-agent": BROWSER, "sec-fetch-site": "same-origin"})
+    assert statements(captured, "default") and not statements(captured, "replica")
+    assert views_of(article) == 1
+
+
+def test_staff_previews_and_the_admin_stay_on_the_primary(make_article, editor):
+    draft = make_article(status=Article.Status.DRAFT)
+    staff = Client()
+    staff.force_login(editor)
+    with queries_by_database() as captured:
+        assert read(staff, draft).status_code == 200
+        assert staff.get("/admin/articles/article/").status_code == 200
+    assert statements(captured, "default") and not statements(captured, "replica")
+
+
+def test_just_after_an_edit_pages_read_from_the_primary(settings, client, make_article):
+    settings.NEWSROOM_REPLICA_LAG_SECONDS = 3600
+    article = make_article()  # a content change, just now: the replica may not have it yet
+    with queries_by_database() as captured:
+        assert read(client, article).status_code == 200
+    assert not statements(captured, "replica")
+
+
+def test_reads_inside_a_transaction_and_every_write_go_to_the_primary():
+    router = ReplicaRouter()
+    token = reads_from_replica.set(True)
+    try:
+        assert router.db_for_read(Article) == "replica"
+        with transaction.atomic():
+            assert router.db_for_read(Article) == "default"
+        assert router.db_for_write(Article) == "default"
+    finally:
+        reads_from_replica.reset(token)
+    assert router.db_for_read(Article) == "default"
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_without_a_replica_the_middleware_steps_aside(settings):
+    settings.DATABASES = {"default": settings.DATABASES["default"]}
+    with pytest.raises(MiddlewareNotUsed):
+        ReplicaReadsMiddleware(lambda request: None)
+
+
+@pytest.mark.parametrize("replica_url", ["", "postgres://reader@replica.example:5432/newsroom"])
+def test_database_replica_url_adds_the_replica_and_its_router(replica_url):
+    code = (
+        "import json, newsroom.settings as s; "
+        "print(json.dumps([sorted(s.DATABASES), getattr(s, 'DATABASE_ROUTERS', []), "
+        "s.DATABASES.get('replica', {}).get('HOST')]))"
+    )
+    environment = {**os.environ, "DATABASE_REPLICA_URL": replica_url, "DJANGO_SECRET_KEY": "x" * 50}
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    if replica_url:
+        assert json.loads(output) == [["default", "replica"], ["newsroom.routers.ReplicaRouter"], "replica.example"]
+    else:
+        assert json.loads(output) == [["default"], [], None]
