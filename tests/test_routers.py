@@ -52,9 +52,9 @@ def test_a_readers_article_page_reads_from_the_replica_and_counts_on_the_primary
     assert page.status_code == 200
     assert statements(captured, "replica") and set(statements(captured, "replica")) == {"SELECT"}
     # On the primary: the view counted, and the count shown (exact, as counting reads it), nothing else.
-    on_primary = captured["default"].captured_queries
-    assert {"INSERT", "UPDATE"} <= set(statements(captured, "default"))
-    assert [query["sql"] for query in on_primary if query["sql"].startswith("SELECT")] == [
+    on_primary = [query["sql"] for query in captured["default"].captured_queries]
+    assert any("INSERT INTO" in sql and '"articles_articledailyviews"' in sql for sql in on_primary)
+    assert [sql for sql in on_primary if sql.startswith("SELECT")] == [
         f'SELECT "view_count" FROM "articles_article" WHERE "id" = {article.pk}'
     ]
     assert views_of(article) == 1
