@@ -131,8 +131,9 @@ def store(request: HttpRequest, response: HttpResponse, key: str) -> bool:
 def serve(request: HttpRequest, entry: dict) -> HttpResponse:
     """A new response from a stored ``entry``, with this response's own CSP nonce in place of the stored one."""
     content = entry["content"]
-    if entry["nonce"]:
-        content = content.replace(f'nonce="{entry["nonce"]}"'.encode(), f'nonce="{request.csp_nonce}"'.encode())
+    fresh_nonce = getattr(request, "csp_nonce", None)  # django-csp's, made on first use and put in the header
+    if entry["nonce"] and fresh_nonce is not None:
+        content = content.replace(f'nonce="{entry["nonce"]}"'.encode(), f'nonce="{fresh_nonce}"'.encode())
     response = HttpResponse(content)
     for name, value in entry["headers"]:
         response[name] = value

@@ -76,7 +76,7 @@ class ReplicaReadsMiddleware:
     """Mark public reads for ``ReplicaRouter`` while their view runs; unused without a ``replica`` database."""
 
     def __init__(self, get_response) -> None:
-        if REPLICA_DB_ALIAS not in settings.DATABASES:
+        if REPLICA_DB_ALIAS not in connections.settings:
             raise MiddlewareNotUsed
         self.get_response = get_response
 

@@ -118,7 +118,10 @@ def database_from_url(url: str) -> dj_database_url.DBConfig:
     database = dj_database_url.parse(
         url,
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A reused connection is tested (one round trip, SELECT 1) before each request's first query: a restarted
+        # server costs no request. Off, that round trip is saved and the first request per worker after a restart
+        # fails (a 503, or the page's last good copy).
+        conn_health_checks=env_flag("DJANGO_DB_HEALTH_CHECKS", default=True),
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["OPTIONS"] = {

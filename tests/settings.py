@@ -26,10 +26,3 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Uploaded covers and photos (the demo's, the import tests') go to a folder of this test process, not the repo's.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"newsroom-test-media-{os.getpid()}"
-
-# A second alias on the same test database, as a replica would be (DATABASE_REPLICA_URL, newsroom/routers.py): a
-# connection of its own, so the tests see which one a query went to. Only tests that install the router use it.
-DATABASES["replica"] = {  # noqa: F405
-    **DATABASES["default"],  # noqa: F405
-    "TEST": {"MIRROR": "default"},
-}

@@ -1,5 +1,9 @@
 """Reads of public pages on the replica, all else on the primary (``newsroom.routers``), with a second alias on the
-same test database (``tests/settings.py``): each query is seen on the connection it went to."""
+same test database, a connection of its own: each query is seen on the connection it went to.
+
+The alias exists only while these tests run (``replica_alias``): in the settings, every other test's checks and
+fixtures would have to allow it.
+"""
 
 import json
 import os
@@ -25,6 +29,19 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
     pytest.mark.usefixtures("fresh_most_read_cache"),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def replica_alias(django_db_setup):
+    """``replica``: a second connection to the test database, as DATABASE_REPLICA_URL makes to a replica.
+
+    Module-wide, so that it exists before each test's database access is set up and the tests may use it.
+    """
+    connections.settings["replica"] = {**connections["default"].settings_dict}
+    yield
+    connections["replica"].close()
+    del connections["replica"]
+    del connections.settings["replica"]
 
 
 @pytest.fixture(autouse=True)
@@ -107,11 +124,14 @@ def test_reads_inside_a_transaction_and_every_write_go_to_the_primary():
     assert router.db_for_read(Article) == "default"
 
 
-@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
-def test_without_a_replica_the_middleware_steps_aside(settings):
-    settings.DATABASES = {"default": settings.DATABASES["default"]}
-    with pytest.raises(MiddlewareNotUsed):
-        ReplicaReadsMiddleware(lambda request: None)
+def test_without_a_replica_the_middleware_steps_aside():
+    replica = connections.settings.pop("replica")
+    try:
+        with pytest.raises(MiddlewareNotUsed):
+            ReplicaReadsMiddleware(lambda request: None)
+    finally:
+        connections.settings["replica"] = replica
+    assert ReplicaReadsMiddleware(lambda request: None)
 
 
 @pytest.mark.parametrize("replica_url", ["", "postgres://reader@replica.example:5432/newsroom"])
