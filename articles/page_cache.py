@@ -3,9 +3,9 @@
 ``FullPageCacheMiddleware`` answers an anonymous ``GET`` of the front page, an article, a section or an author page
 from the cache, without a query or a template. What makes that safe:
 
-- **Never stale.** The key carries the content generation (``caching.py``), which every save, delete, publication
-  and withdrawal renews; and an entry never outlives the next scheduled publication (a scheduled article turns
-  public with no save), nor ``ARTICLES_FULL_PAGE_CACHE_SECONDS``.
+- **Never stale.** An entry is served only under the content generation it was made in (``caching.py``), which
+  every save, delete, publication and withdrawal renews; and never past the next scheduled publication (a
+  scheduled article turns public with no save), nor ``ARTICLES_FULL_PAGE_CACHE_SECONDS``.
 - **Never someone else's page.** Only requests without a session cookie (staff, previews and the admin always
   have one) and without a messages cookie are served or stored; a response is stored only when it is a 200 that
   sets no cookie, varies on nothing but the language (which is in the key), is not ``private``/``no-store``/
@@ -28,7 +28,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .caching import generation_key
+from .caching import GENERATION_KEY, content_generation
 from .conf import conf
 from .selectors import next_scheduled_publication
 
@@ -47,10 +47,21 @@ FRESH_HEADERS = frozenset({"content-length", "set-cookie"})
 STATUS_HEADER = "X-Page-Cache"
 
 
-def page_key(request: HttpRequest, *, generation: int | None = None) -> str:
-    """The cache key of ``request``'s page: scheme, host, path and page number, language, content generation."""
+def page_key(request: HttpRequest) -> str:
+    """The cache key of ``request``'s page: scheme, host, path and page number, language.
+
+    The content generation is not in the key but in the entry, so that a hit costs one round trip to the cache
+    (the entry and the current generation together), and a page made again replaces its stale entry.
+    """
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{get_language()}"
-    return generation_key("full-page", hashlib.sha256(address.encode()).hexdigest(), generation=generation)
+    return f"articles:full-page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def lookup(key: str) -> tuple[dict | None, int]:
+    """The entry at ``key`` (None if absent) and the current content generation, in one round trip."""
+    found = cache.get_many([key, GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    return found.get(key), content_generation() if generation is None else generation
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -108,8 +119,12 @@ def lifetime(now: datetime) -> float:
     return seconds
 
 
-def store(request: HttpRequest, response: HttpResponse, key: str) -> bool:
-    """Keep ``response`` under ``key`` until it may no longer be true; return whether it was kept."""
+def store(request: HttpRequest, response: HttpResponse, key: str, *, generation: int) -> bool:
+    """Keep ``response`` under ``key`` until it may no longer be true; return whether it was kept.
+
+    ``generation`` is the content generation read *before* the page was made: a change made meanwhile leaves the
+    entry under the older one, never served.
+    """
     now = timezone.now()
     seconds = lifetime(now)
     # The cache rounds lifetimes to whole seconds: rounded down, an entry never outlives the boundary.
@@ -122,6 +137,7 @@ def store(request: HttpRequest, response: HttpResponse, key: str) -> bool:
             "headers": [(name, value) for name, value in response.items() if name.lower() not in FRESH_HEADERS],
             "nonce": getattr(request, "_csp_nonce", None),
             "until": now.timestamp() + seconds,
+            "generation": generation,
         },
         math.floor(seconds),
     )
@@ -157,10 +173,10 @@ class FullPageCacheMiddleware:
         if not conf.ARTICLES_FULL_PAGE_CACHE or not is_cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None and timezone.now().timestamp() < entry["until"]:
+        entry, generation = lookup(key)
+        if entry is not None and entry["generation"] == generation and timezone.now().timestamp() < entry["until"]:
             return serve(request, entry)
         response = self.get_response(request)
-        if is_cacheable_response(request, response) and store(request, response, key):
+        if is_cacheable_response(request, response) and store(request, response, key, generation=generation):
             response[STATUS_HEADER] = "miss"
         return response

@@ -12,7 +12,8 @@ each send every request as a new reader (a browser's User-Agent, no cookie). Row
   generator, running no script, does not send).
 
 The table goes to stdout and to ``bench/results/latest.md``. Environment: ``BENCH_SECONDS`` (10),
-``BENCH_CONNECTIONS`` (16), ``BENCH_WORKERS`` (2), ``BENCH_DATABASE_URL``, ``BENCH_REDIS_URL`` (default: a
+``BENCH_CONNECTIONS`` (16), ``BENCH_WORKERS`` (2), ``BENCH_ROUNDS`` (3: every page is loaded in turn, this many
+times over, its servers all started first), ``BENCH_DATABASE_URL``, ``BENCH_REDIS_URL`` (default: a
 redis-server of the bench's own when one is installed).
 """
 
@@ -44,6 +45,16 @@ CACHED_TARGET_RATIO = 0.70
 
 
 @dataclass
+class Case:
+    name: str
+    path: str
+    user_agent: str
+    env: dict[str, str]
+    counts: bool = False  # whether the database should gain one view per request
+    target: float | None = None  # the ratio to the bare view this case should reach
+
+
+@dataclass
 class Row:
     name: str
     result: load.LoadResult
@@ -62,6 +73,7 @@ class Bench:
         self.seconds = float(os.environ.get("BENCH_SECONDS", "10"))
         self.connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
         self.workers = int(os.environ.get("BENCH_WORKERS", "2"))
+        self.rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
         self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{self.workdir / 'bench.sqlite3'}"
         self.env = {
@@ -135,21 +147,40 @@ class Bench:
             raise
         return server, port
 
-    def measure(
-        self, name: str, path: str, *, user_agent: str, env: dict[str, str], counts: bool, target: float | None = None
-    ) -> Row:
-        server, port = self.serve(env)
+    def measure(self, cases: list["Case"]) -> list[Row]:
+        """Load each case's server in turn, ``BENCH_ROUNDS`` times over, ``BENCH_SECONDS`` in all per case.
+
+        Every server is started first and waits idle while the others are loaded: on a shared machine whose load
+        drifts, each case then sees the same mix of quiet and busy moments, and the ratios are fairer than with one
+        case after the other.
+        """
+        servers = []
         try:
-            url = f"http://127.0.0.1:{port}{path}"
-            headers = {"User-Agent": user_agent, "Accept": "text/html"}
-            load.run(url, connections=self.connections, seconds=2, headers=headers)  # warm up
-            before = self.views(env) if counts else None
-            result = load.run(url, connections=self.connections, seconds=self.seconds, headers=headers)
+            for case in cases:
+                servers.append(self.serve(case.env))
+            headers = {case.name: {"User-Agent": case.user_agent, "Accept": "text/html"} for case in cases}
+            for case, (_server, port) in zip(cases, servers, strict=True):
+                load.run(f"http://127.0.0.1:{port}{case.path}", connections=self.connections, seconds=2,
+                         headers=headers[case.name])  # warm up
+            slices: dict[str, list[load.LoadResult]] = {case.name: [] for case in cases}
+            counted: dict[str, int] = {case.name: 0 for case in cases}
+            for _round in range(self.rounds):
+                for case, (_server, port) in zip(cases, servers, strict=True):
+                    before = self.views(case.env) if case.counts else 0
+                    slices[case.name].append(load.run(
+                        f"http://127.0.0.1:{port}{case.path}", connections=self.connections,
+                        seconds=self.seconds / self.rounds, headers=headers[case.name],
+                    ))
+                    if case.counts:
+                        counted[case.name] += self.views(case.env) - before
         finally:
-            server.terminate()
-            server.wait(30)
-        counted = self.views(env) - before if counts else None
-        return Row(name, result, counted, target)
+            for server, _port in servers:
+                server.terminate()
+                server.wait(30)
+        return [
+            Row(case.name, combine(slices[case.name]), counted[case.name] if case.counts else None, case.target)
+            for case in cases
+        ]
 
     def run(self) -> str:
         self.prepare()
@@ -165,32 +196,30 @@ class Bench:
             finally:
                 server.terminate()
                 server.wait(30)
-            rows = [
-                self.measure("bare Django view, same page", "/bench/bare/", user_agent=BROWSER, env={}, counts=False)
+            cases = [
+                Case("bare Django view, same page", "/bench/bare/", BROWSER, {}),
+                Case("article, uncached, db counter", self.article_path, BROWSER, {"ARTICLES_VIEW_COUNTER": "db"},
+                     counts=True, target=TARGET_RATIO),
             ]
-            rows.append(self.measure(
-                "article, uncached, db counter", self.article_path, user_agent=BROWSER,
-                env={"ARTICLES_VIEW_COUNTER": "db"}, counts=True, target=TARGET_RATIO,
-            ))
             if redis_url:
-                rows.append(self.measure(
-                    "article, uncached, redis counter", self.article_path, user_agent=BROWSER,
-                    env={"ARTICLES_VIEW_COUNTER": "redis", "ARTICLES_VIEW_REDIS_URL": redis_url}, counts=True,
+                cases.append(Case(
+                    "article, uncached, redis counter", self.article_path, BROWSER,
+                    {"ARTICLES_VIEW_COUNTER": "redis", "ARTICLES_VIEW_REDIS_URL": redis_url}, counts=True,
                     target=TARGET_RATIO,
                 ))
-            rows.append(self.measure(
-                "article, crawler (not counted)", self.article_path, user_agent=CRAWLER,
-                env={"ARTICLES_VIEW_COUNTER": "db"}, counts=False,
+            cases.append(Case(
+                "article, crawler (not counted)", self.article_path, CRAWLER, {"ARTICLES_VIEW_COUNTER": "db"}
             ))
             if redis_url:
-                rows.append(self.measure(
-                    "article, full-page cache (Redis; beacon counts)", self.article_path, user_agent=BROWSER,
-                    env={
+                cases.append(Case(
+                    "article, full-page cache (Redis; beacon counts)", self.article_path, BROWSER,
+                    {
                         "REDIS_URL": redis_url, "ARTICLES_FULL_PAGE_CACHE": "1", "ARTICLES_VIEW_COUNTING": "beacon",
                         "ARTICLES_VIEW_COUNTER": "db",
                     },
-                    counts=False, target=CACHED_TARGET_RATIO,
+                    target=CACHED_TARGET_RATIO,
                 ))
+            rows = self.measure(cases)
         finally:
             if self.redis_process is not None:
                 self.redis_process.terminate()
@@ -206,7 +235,8 @@ class Bench:
             "",
             (
                 f"gunicorn, {self.workers} sync workers, DEBUG off, static files collected; {database}; "
-                f"{self.connections} connections for {self.seconds:g} s each, every request a new reader; "
+                f"{self.connections} connections for {self.seconds:g} s per page in {self.rounds} alternating rounds, "
+                "every request a new reader; "
                 f"load: {load.describe()}; {os.cpu_count()} CPUs, load average {load_average()}; "
                 f"Python {platform.python_version()}."
             ),
@@ -241,6 +271,18 @@ class Bench:
             "requests by up to the number of connections."
         )
         return "\n".join(lines) + "\n"
+
+
+def combine(slices: list[load.LoadResult]) -> load.LoadResult:
+    """One result for a case's rounds: their requests over their time; the median round's p50, the worst p99."""
+    p50s = sorted(result.p50_ms for result in slices)
+    return load.LoadResult(
+        requests=sum(result.requests for result in slices),
+        errors=sum(result.errors for result in slices),
+        seconds=sum(result.seconds for result in slices),
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(result.p99_ms for result in slices),
+    )
 
 
 def load_average() -> str:

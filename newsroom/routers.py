@@ -5,7 +5,9 @@ page (by URL name, ``PUBLIC_VIEWS``) and no content changed in the last ``NEWSRO
 ``ReplicaRouter`` then sends that request's reads to the ``replica`` alias. Everything else reads and writes on
 ``default``, the primary:
 
-- every write (a counted view included: the beacon is not a public read, and its writes are writes);
+- every write (a counted view included: the beacon is not a public read, and its writes are writes; with
+  ``DJANGO_DB_COUNTS_ASYNC_COMMIT`` a counted view goes to the ``counting`` alias, the primary again, whose
+  connection commits without waiting for the WAL flush: ``ViewCountRouter``);
 - the admin, staff and their previews (they have a session cookie), and any request that is not a ``GET``;
 - a read inside a transaction (``atomic``), which must see the transaction's own writes;
 - reads just after an edit, while the replica may not have it yet (a page from before the edit would otherwise be
@@ -23,6 +25,9 @@ from django.http import HttpRequest, HttpResponse
 from articles.caching import content_generation
 
 REPLICA_DB_ALIAS = "replica"
+COUNTING_DB_ALIAS = "counting"
+# What a counted view writes (with the total on articles_article, in the same statement).
+COUNTING_MODELS = frozenset({"articles.ArticleDailyViews"})
 
 # The public pages (and files) that only read: their queries may go to the replica.
 PUBLIC_VIEWS = frozenset({
@@ -58,6 +63,19 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool | None:
         return None  # migrate the primary; the replica follows it
+
+
+class ViewCountRouter:
+    """Counted views go to the ``counting`` alias: the primary, over a connection that commits without waiting
+    for the WAL flush (``DJANGO_DB_COUNTS_ASYNC_COMMIT``). Says nothing about any other model."""
+
+    def db_for_write(self, model, **hints) -> str | None:
+        if model._meta.label in COUNTING_MODELS and COUNTING_DB_ALIAS in connections.settings:
+            return COUNTING_DB_ALIAS
+        return None
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool | None:
+        return True if COUNTING_DB_ALIAS in {obj1._state.db, obj2._state.db} else None
 
 
 def is_public_read(request: HttpRequest) -> bool:

@@ -144,13 +144,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+DATABASE_ROUTERS = []
+# Counted views written without waiting for PostgreSQL's WAL flush (synchronous_commit off, on a connection of their
+# own, to the primary): no fsync per view. A crash of the database server (not of the app) may lose the views of its
+# last moment (well under a second); everything else stays durable (newsroom/routers.py).
+if env_flag("DJANGO_DB_COUNTS_ASYNC_COMMIT") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["counting"] = {
+        **DATABASES["default"],
+        "OPTIONS": {
+            **DATABASES["default"]["OPTIONS"],
+            "options": DATABASES["default"]["OPTIONS"]["options"] + " -c synchronous_commit=off",
+        },
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS.append("newsroom.routers.ViewCountRouter")
 # A read-only replica of the primary (streaming replication): public pages of anonymous readers read from it;
 # writes, counting, the admin, staff and transactions stay on the primary (newsroom/routers.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["replica"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
-    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    DATABASE_ROUTERS.append("newsroom.routers.ReplicaRouter")
 # How long after a content change public pages still read from the primary: a replica that lags behind by less
 # never shows, nor leaves in the cache, a page from before the change.
 NEWSROOM_REPLICA_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))

@@ -228,5 +228,5 @@ def test_the_checks_warn_about_a_per_process_cache(settings):
     assert check_ids() == ["articles.W606"]
 
 
-def test_the_project_passes_its_checks_with_the_cache_on():
+def test_the_project_passes_its_checks_with_the_cache_on(db):
     assert [message.id for message in run_checks() if message.is_serious()] == []

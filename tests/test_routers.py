@@ -26,7 +26,7 @@ from .support import BROWSER, beacon_url, read, views_of
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica", "counting"]),
     pytest.mark.usefixtures("fresh_most_read_cache"),
 ]
 
@@ -37,11 +37,13 @@ def replica_alias(django_db_setup):
 
     Module-wide, so that it exists before each test's database access is set up and the tests may use it.
     """
-    connections.settings["replica"] = {**connections["default"].settings_dict}
+    for alias in ("replica", "counting"):
+        connections.settings[alias] = {**connections["default"].settings_dict}
     yield
-    connections["replica"].close()
-    del connections["replica"]
-    del connections.settings["replica"]
+    for alias in ("replica", "counting"):
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +126,17 @@ def test_reads_inside_a_transaction_and_every_write_go_to_the_primary():
     assert router.db_for_read(Article) == "default"
 
 
+def test_with_asynchronous_commits_counted_views_go_over_the_counting_connection(settings, make_article):
+    settings.DATABASE_ROUTERS = ["newsroom.routers.ViewCountRouter", "newsroom.routers.ReplicaRouter"]
+    article = make_article()
+    with queries_by_database() as captured:
+        assert read(Client(), article, "kk").status_code == 200
+    assert any('"articles_articledailyviews"' in query["sql"] for query in captured["counting"].captured_queries)
+    assert not any("INSERT" in query["sql"] for query in captured["default"].captured_queries)
+    assert views_of(article) == 1
+    assert ReplicaRouter().db_for_write(Article) == "default"
+
+
 def test_without_a_replica_the_middleware_steps_aside():
     replica = connections.settings.pop("replica")
     try:
@@ -141,7 +154,10 @@ def test_database_replica_url_adds_the_replica_and_its_router(replica_url):
         "print(json.dumps([sorted(s.DATABASES), getattr(s, 'DATABASE_ROUTERS', []), "
         "s.DATABASES.get('replica', {}).get('HOST')]))"
     )
-    environment = {**os.environ, "DATABASE_REPLICA_URL": replica_url, "DJANGO_SECRET_KEY": "x" * 50}
+    environment = {
+        **os.environ, "DATABASE_REPLICA_URL": replica_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": "",
+        "DJANGO_SECRET_KEY": "x" * 50,
+    }
     output = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
@@ -149,3 +165,27 @@ def test_database_replica_url_adds_the_replica_and_its_router(replica_url):
         assert json.loads(output) == [["default", "replica"], ["newsroom.routers.ReplicaRouter"], "replica.example"]
     else:
         assert json.loads(output) == [["default"], [], None]
+
+
+@pytest.mark.parametrize(
+    ("database_url", "counting"),
+    [("postgres://newsroom@db.example:5432/newsroom", True), ("sqlite:///newsroom.sqlite3", False)],
+)
+def test_asynchronous_commits_of_counts_are_for_postgresql_only(database_url, counting):
+    code = (
+        "import json, newsroom.settings as s; "
+        "print(json.dumps([s.DATABASE_ROUTERS, s.DATABASES.get('counting', {}).get('OPTIONS', {}).get('options')]))"
+    )
+    environment = {
+        **os.environ, "DATABASE_URL": database_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": "1",
+        "DATABASE_REPLICA_URL": "", "DJANGO_SECRET_KEY": "x" * 50,
+    }
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    routers, options = json.loads(output)
+    if counting:
+        assert routers == ["newsroom.routers.ViewCountRouter"]
+        assert options.endswith("-c synchronous_commit=off") and "statement_timeout" in options
+    else:
+        assert (routers, options) == ([], None)
