@@ -5,7 +5,8 @@ on ``BENCH_DATABASE_URL`` (a PostgreSQL database the bench may write to), and lo
 each send every request as a new reader (a browser's User-Agent, no cookie). Rows:
 
 - bare: ``/bench/bare/``, a Django view returning the saved article page (same size, same middleware, no work);
-- article, db / redis counter: the article page, uncached, counting every view with that counter;
+- article, db / redis counter: the article page, uncached, counting every view with that counter (on PostgreSQL
+  also the db counter with ``DJANGO_DB_COUNTS_ASYNC_COMMIT``: no WAL flush waited for per view);
 - article, crawler: the same page for a crawler's User-Agent, which is not counted (what counting costs);
 - article, full-page cache: the page as anonymous readers get it with ``ARTICLES_FULL_PAGE_CACHE`` on (Redis,
   beacon counting: the views are counted by the beacon each page sends, a request of its own that the load
@@ -201,6 +202,12 @@ class Bench:
                 Case("article, uncached, db counter", self.article_path, BROWSER, {"ARTICLES_VIEW_COUNTER": "db"},
                      counts=True, target=TARGET_RATIO),
             ]
+            if self.database_url.startswith("postgres"):
+                cases.append(Case(
+                    "article, uncached, db counter, asynchronous commits", self.article_path, BROWSER,
+                    {"ARTICLES_VIEW_COUNTER": "db", "DJANGO_DB_COUNTS_ASYNC_COMMIT": "1"}, counts=True,
+                    target=TARGET_RATIO,
+                ))
             if redis_url:
                 cases.append(Case(
                     "article, uncached, redis counter", self.article_path, BROWSER,
