@@ -23,6 +23,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -126,7 +127,10 @@ def store(request: HttpRequest, response: HttpResponse, key: str, *, generation:
     entry under the older one, never served.
     """
     now = timezone.now()
-    seconds = lifetime(now)
+    try:
+        seconds = lifetime(now)
+    except DatabaseError:
+        return False  # the page is served; it is only not kept
     # The cache rounds lifetimes to whole seconds: rounded down, an entry never outlives the boundary.
     if seconds < 1:
         return False

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.checks import run_checks
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -230,3 +231,11 @@ def test_the_checks_warn_about_a_per_process_cache(settings):
 
 def test_the_project_passes_its_checks_with_the_cache_on(db):
     assert [message.id for message in run_checks() if message.is_serious()] == []
+
+
+def test_a_page_made_just_before_the_database_went_away_is_served_but_not_kept(client, make_article):
+    article = make_article()
+    with mock.patch("articles.page_cache.next_scheduled_publication", side_effect=OperationalError("gone")):
+        page = read(client, article)
+    assert page.status_code == 200 and STATUS_HEADER not in page
+    assert read(client, article)[STATUS_HEADER] == "miss"
