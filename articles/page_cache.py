@@ -32,6 +32,7 @@ from django.utils.translation import get_language
 from .caching import GENERATION_KEY, content_generation
 from .conf import conf
 from .selectors import next_scheduled_publication
+from .site_url import site_root
 
 # The public pages kept whole, by URL name: their content changes only with the content generation and the clock.
 CACHED_VIEWS = frozenset({
@@ -49,12 +50,13 @@ STATUS_HEADER = "X-Page-Cache"
 
 
 def page_key(request: HttpRequest) -> str:
-    """The cache key of ``request``'s page: scheme, host, path and page number, language.
+    """The cache key of ``request``'s page: the site's root as its absolute URLs use it (``site_root``: the
+    request's port, which a client may set at will, is not in it), path and page number, language.
 
     The content generation is not in the key but in the entry, so that a hit costs one round trip to the cache
     (the entry and the current generation together), and a page made again replaces its stale entry.
     """
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{get_language()}"
+    address = f"{site_root(request)}{request.get_full_path()}|{get_language()}"
     return f"articles:full-page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 

@@ -239,3 +239,10 @@ def test_a_page_made_just_before_the_database_went_away_is_served_but_not_kept(c
         page = read(client, article)
     assert page.status_code == 200 and STATUS_HEADER not in page
     assert read(client, article)[STATUS_HEADER] == "miss"
+
+
+def test_a_port_in_the_host_header_does_not_make_another_copy(client, make_article):
+    article = make_article()
+    assert read(client, article, host="testserver:8000")[STATUS_HEADER] == "miss"
+    page = read(client, article, host="testserver:9999")
+    assert page[STATUS_HEADER] == "hit" and page.wsgi_request.get_host() == "testserver:9999"
