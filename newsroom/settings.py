@@ -146,9 +146,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DATABASE_ROUTERS = []
 # Counted views written without waiting for PostgreSQL's WAL flush (synchronous_commit off, on a connection of their
-# own, to the primary): no fsync per view. A crash of the database server (not of the app) may lose the views of its
-# last moment (well under a second); everything else stays durable (newsroom/routers.py).
-if env_flag("DJANGO_DB_COUNTS_ASYNC_COMMIT") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# own, to the primary): no fsync per view, which under load was most of a counted article page. A crash of the
+# database server (not of the app) may lose the views of its last moment (well under a second); content and
+# everything else stay durable (newsroom/routers.py). DJANGO_DB_COUNTS_ASYNC_COMMIT=0 makes every view durable.
+_on_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if env_flag("DJANGO_DB_COUNTS_ASYNC_COMMIT", default=True) and _on_postgresql:
     DATABASES["counting"] = {
         **DATABASES["default"],
         "OPTIONS": {

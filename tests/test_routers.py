@@ -155,7 +155,7 @@ def test_database_replica_url_adds_the_replica_and_its_router(replica_url):
         "s.DATABASES.get('replica', {}).get('HOST')]))"
     )
     environment = {
-        **os.environ, "DATABASE_REPLICA_URL": replica_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": "",
+        **os.environ, "DATABASE_REPLICA_URL": replica_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": "0",
         "DJANGO_SECRET_KEY": "x" * 50,
     }
     output = subprocess.run(
@@ -168,16 +168,21 @@ def test_database_replica_url_adds_the_replica_and_its_router(replica_url):
 
 
 @pytest.mark.parametrize(
-    ("database_url", "counting"),
-    [("postgres://newsroom@db.example:5432/newsroom", True), ("sqlite:///newsroom.sqlite3", False)],
+    ("database_url", "flag", "counting"),
+    [
+        ("postgres://newsroom@db.example:5432/newsroom", "", True),  # the default
+        ("postgres://newsroom@db.example:5432/newsroom", "1", True),
+        ("postgres://newsroom@db.example:5432/newsroom", "0", False),
+        ("sqlite:///newsroom.sqlite3", "1", False),
+    ],
 )
-def test_asynchronous_commits_of_counts_are_for_postgresql_only(database_url, counting):
+def test_asynchronous_commits_of_counts_are_for_postgresql_and_on_by_default(database_url, flag, counting):
     code = (
         "import json, newsroom.settings as s; "
         "print(json.dumps([s.DATABASE_ROUTERS, s.DATABASES.get('counting', {}).get('OPTIONS', {}).get('options')]))"
     )
     environment = {
-        **os.environ, "DATABASE_URL": database_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": "1",
+        **os.environ, "DATABASE_URL": database_url, "DJANGO_DB_COUNTS_ASYNC_COMMIT": flag,
         "DATABASE_REPLICA_URL": "", "DJANGO_SECRET_KEY": "x" * 50,
     }
     output = subprocess.run(
