@@ -9,6 +9,7 @@ next request in every worker; with the per-process memory cache, other processes
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "articles:content-generation"
 
@@ -23,7 +24,16 @@ def content_generation() -> int:
 
 
 def content_changed(**kwargs) -> None:
-    """Start a new generation; connected to the content models' save and delete signals in ``apps.py``."""
+    """Start a new generation; connected to the content models' save and delete signals in ``apps.py``.
+
+    Once more when the change is committed: a page rendered in between read the rows as they were before it, and
+    kept under the first new generation, it would be served until it expires.
+    """
+    renew_generation()
+    transaction.on_commit(renew_generation, using=kwargs.get("using"))
+
+
+def renew_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 

@@ -1,7 +1,8 @@
 """System checks for the app's configuration (ids ``articles.E…`` / ``articles.W…``)."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 from modeltranslation.utils import build_localized_fieldname
 
 
@@ -222,3 +223,61 @@ def check_revisions(app_configs=None, **kwargs) -> list[Error]:
             id="articles.E401",
         )]
     return []
+
+
+@register(Tags.compatibility, Tags.caches)
+def check_full_page_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """The full-page cache: a switch and a lifetime, beacon counting, its middleware in place, a shared cache."""
+    from .conf import conf
+
+    enabled, seconds = conf.ARTICLES_FULL_PAGE_CACHE, conf.ARTICLES_FULL_PAGE_CACHE_SECONDS
+    errors: list[CheckMessage] = []
+    if not isinstance(enabled, bool):
+        errors.append(Error(
+            f"ARTICLES_FULL_PAGE_CACHE is {enabled!r}.", hint="Use True or False.", id="articles.E601"
+        ))
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 1:
+        errors.append(Error(
+            f"ARTICLES_FULL_PAGE_CACHE_SECONDS is {seconds!r}.",
+            hint="Use a whole number of seconds, at least 1.",
+            id="articles.E602",
+        ))
+    if enabled is not True:
+        return errors
+    if conf.ARTICLES_VIEW_COUNTING != "beacon":
+        errors.append(Error(
+            "ARTICLES_FULL_PAGE_CACHE is on, but ARTICLES_VIEW_COUNTING is not \"beacon\": pages served from the "
+            "cache would not be counted.",
+            hint='Set ARTICLES_VIEW_COUNTING = "beacon".',
+            id="articles.E603",
+        ))
+    middleware = list(settings.MIDDLEWARE)
+    name = "articles.page_cache.FullPageCacheMiddleware"
+    needed_before = [
+        "csp.middleware.CSPMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+    ]
+    if name not in middleware:
+        errors.append(Error(
+            "ARTICLES_FULL_PAGE_CACHE is on, but its middleware is not in MIDDLEWARE.",
+            hint=f"Add {name!r} after {', '.join(needed_before)}.",
+            id="articles.E604",
+        ))
+    elif misplaced := [
+        before for before in needed_before if before in middleware and middleware.index(before) > middleware.index(name)
+    ]:
+        errors.append(Error(
+            f"{name} comes before {', '.join(misplaced)}, which it needs (the nonce, the session cookie's name "
+            "and the language).",
+            hint="Move it after them, before CsrfViewMiddleware and AuthenticationMiddleware.",
+            id="articles.E605",
+        ))
+    if settings.CACHES.get("default", {}).get("BACKEND") == "django.core.cache.backends.locmem.LocMemCache":
+        errors.append(CheckWarning(
+            "ARTICLES_FULL_PAGE_CACHE is on with a per-process memory cache: another process serves its own copy "
+            "of a page until it expires, even after an edit.",
+            hint="Use a cache every process shares (Redis: REDIS_URL).",
+            id="articles.W606",
+        ))
+    return errors

@@ -65,6 +65,17 @@ class Settings:
         """How long parts of article pages (and the article lookup) are kept; any content change renews them."""
         return getattr(settings, "ARTICLES_PAGE_CACHE_SECONDS", 300)
 
+    @property
+    def ARTICLES_FULL_PAGE_CACHE(self) -> bool:
+        """Keep whole public pages for anonymous readers in the cache (``page_cache.py``); needs beacon counting."""
+        return getattr(settings, "ARTICLES_FULL_PAGE_CACHE", False)
+
+    @property
+    def ARTICLES_FULL_PAGE_CACHE_SECONDS(self) -> int:
+        """The longest a whole page is kept; content changes and scheduled publications end it sooner. It is also
+        how old the view count and the "most read" lists shown on a cached page may be."""
+        return getattr(settings, "ARTICLES_FULL_PAGE_CACHE_SECONDS", 60)
+
     # --- Uploads (covers and author photos) ---
 
     @property

@@ -5,6 +5,7 @@ The rules themselves live on the queryset — publication in ``ArticleQuerySet.p
 with what pages fetch alongside (sections, bylines) and the caching that keeps pages cheap.
 """
 
+from datetime import datetime
 from functools import reduce
 from operator import or_
 from typing import TypeVar
@@ -184,3 +185,20 @@ def with_public_languages(queryset: QuerySet[Translated], *, article_relation: s
 def public_languages(obj: Section | Author | Tag) -> list[str]:
     """The languages a section, author or tag fetched ``with_public_languages()`` has a public article in."""
     return [code for code in conf.ARTICLES_LANGUAGES if getattr(obj, f"public_in_{code}")]
+
+
+def next_scheduled_publication(*, after: datetime) -> datetime | None:
+    """When the next scheduled language version turns public (its publication time, later than ``after``), or None.
+
+    Pages kept whole must not outlive it: the version appears with no save to renew the content generation. One
+    small query per language, each read from the language's partial index.
+    """
+    times = [
+        Article.objects.listed_in(code)
+        .filter(**{f"{language_field('published_at', code)}__gt": after})
+        .order_by(language_field("published_at", code))
+        .values_list(language_field("published_at", code), flat=True)
+        .first()
+        for code in conf.ARTICLES_LANGUAGES
+    ]
+    return min((time for time in times if time is not None), default=None)

@@ -72,6 +72,11 @@ MIDDLEWARE = [
     # request's parameters: a NUL character is answered 400 here, once for every view.
     "newsroom.middleware.RejectNulCharactersMiddleware",
     "newsroom.middleware.DatabaseOutageMiddleware",
+    # Whole pages for anonymous readers (ARTICLES_FULL_PAGE_CACHE; nothing when off): after the nonce, the session
+    # cookie and the language it needs, before the CSRF, authentication and messages a cached page skips.
+    "articles.page_cache.FullPageCacheMiddleware",
+    # Public pages read from the replica (DATABASE_REPLICA_URL; nothing without one): newsroom/routers.py.
+    "newsroom.routers.ReplicaReadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,7 +118,10 @@ def database_from_url(url: str) -> dj_database_url.DBConfig:
     database = dj_database_url.parse(
         url,
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A reused connection is tested (one round trip, SELECT 1) before each request's first query: a restarted
+        # server costs no request. Off, that round trip is saved and the first request per worker after a restart
+        # fails (a 503, or the page's last good copy).
+        conn_health_checks=env_flag("DJANGO_DB_HEALTH_CHECKS", default=True),
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["OPTIONS"] = {
@@ -135,6 +143,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+DATABASE_ROUTERS = []
+# Counted views written without waiting for PostgreSQL's WAL flush (synchronous_commit off, on a connection of their
+# own, to the primary): no fsync per view, which under load was most of a counted article page. A crash of the
+# database server (not of the app) may lose the views of its last moment (well under a second); content and
+# everything else stay durable (newsroom/routers.py). DJANGO_DB_COUNTS_ASYNC_COMMIT=0 makes every view durable.
+_on_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if env_flag("DJANGO_DB_COUNTS_ASYNC_COMMIT", default=True) and _on_postgresql:
+    DATABASES["counting"] = {
+        **DATABASES["default"],
+        "OPTIONS": {
+            **DATABASES["default"]["OPTIONS"],
+            "options": DATABASES["default"]["OPTIONS"]["options"] + " -c synchronous_commit=off",
+        },
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS.append("newsroom.routers.ViewCountRouter")
+# A read-only replica of the primary (streaming replication): public pages of anonymous readers read from it;
+# writes, counting, the admin, staff and transactions stay on the primary (newsroom/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {})
+    DATABASE_ROUTERS.append("newsroom.routers.ReplicaRouter")
+# How long after a content change public pages still read from the primary: a replica that lags behind by less
+# never shows, nor leaves in the cache, a page from before the change.
+NEWSROOM_REPLICA_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -306,5 +341,9 @@ ARTICLES_TELEGRAM = {
 # every minute or so. "beacon" counts through a request the page sends, for pages served from a cache.
 ARTICLES_VIEW_COUNTER = os.environ.get("ARTICLES_VIEW_COUNTER", "db")
 ARTICLES_VIEW_COUNTING = os.environ.get("ARTICLES_VIEW_COUNTING", "request")
+# Whole public pages for anonymous readers, from the cache (docs/operations.md); needs beacon counting and, with
+# more than one process, Redis.
+ARTICLES_FULL_PAGE_CACHE = env_flag("ARTICLES_FULL_PAGE_CACHE")
+ARTICLES_FULL_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_FULL_PAGE_CACHE_SECONDS", "60"))
 # Best a Redis of its own (or its own database number) with `maxmemory-policy noeviction` and AOF on.
 ARTICLES_VIEW_REDIS_URL = os.environ.get("ARTICLES_VIEW_REDIS_URL", REDIS_URL)

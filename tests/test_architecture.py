@@ -56,6 +56,7 @@ LAYERS = {
     "articles.templatetags": INTERFACE,
     "articles.management": INTERFACE,
     "articles.context_processors": INTERFACE,
+    "articles.page_cache": INTERFACE,
     # What Django loads by name: nothing in the app imports these.
     "articles.urls": WIRING,
     "articles.apps": WIRING,
