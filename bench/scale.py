@@ -71,13 +71,13 @@ def body(language: str, number: int) -> str:
 
 def generate(size: int) -> None:
     """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
-    from articles.translation_status import record_translation_sources
     from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.utils import timezone
 
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section
+    from articles.translating.status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
         return

@@ -12,7 +12,6 @@ from django.db import DatabaseError
 from django.db.models import F
 from PIL import Image
 
-from articles import markdown_files
 from articles.conf import conf
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
 from articles.markdown_files.reading import quoted
@@ -555,15 +554,15 @@ def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_pa
 
 
 def fail_to_write(key: str, monkeypatch) -> None:
-    """Make the database refuse the article ``key`` while it is written, after every check has passed."""
-    write = markdown_files.IMPORTERS[markdown_files.ARTICLE]
+    """Make the database refuse the article ``key`` while it is saved, after every check has passed."""
+    save = Article.save
 
-    def refuse(*, source, run):
-        if source.key == key:
+    def refuse(self, *args, **kwargs):
+        if self.key == key:
             raise DatabaseError("disk I/O error")
-        return write(source=source, run=run)
+        return save(self, *args, **kwargs)
 
-    monkeypatch.setitem(markdown_files.IMPORTERS, markdown_files.ARTICLE, refuse)
+    monkeypatch.setattr(Article, "save", refuse)
 
 
 def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):
