@@ -2,7 +2,6 @@
 
 import hashlib
 import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,9 +17,10 @@ from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
 from ..markdown.rendering import render_or_refusal
-from ..models import Article, Author, Byline, Section
+from ..models import Article, Author, Byline, Section, blank_to_none
 from ..revisions import Cause, revision_made, revisions_in_bulk
 from ..search import search_index_deferred
+from ..slugs import slug_from_title
 from .checking import ARTICLE, AUTHOR, SECTION, ImportPlan, SourceFile, author_pairs, read_source_file
 from .reading import ImportProblem, SourceError, find_source_files, quoted
 
@@ -291,8 +291,8 @@ def articles_import(
     With a problem anywhere nothing is written, unless ``continue_on_error``, which writes the valid files
     (each in its own savepoint) and reports the others. ``dry_run`` does all of it and rolls back.
 
-    Articles are written in batches of ``BATCH_SIZE`` (see ``write_article_batch``), their bodies rendered by
-    ``processes`` processes (default: one per CPU, at most four; 1 renders in this one).
+    Articles are written in batches of ``BATCH_SIZE`` (see ``write_article_batch``), their bodies rendered in this
+    process, or by a pool of ``processes`` processes.
     """
     report = ImportReport(dry_run=dry_run, continue_on_error=continue_on_error)
     plan = ImportPlan()
@@ -377,6 +377,7 @@ def write_article_batch(
                 raise RunAborted from error
             report.outcomes[(ARTICLE, source.language, outcome)] += 1
         drafts.append(draft)
+    assign_free_slugs(drafts, claimed)
     render_bodies(drafts, renderer, report)
     with revisions_in_bulk(cause=Cause.IMPORT) as revisions, search_index_deferred():
         for draft in drafts:
@@ -392,6 +393,30 @@ def write_article_batch(
         except DatabaseError as error:
             report.problems.extend(write_problems(drafts[0].paths[0], error))
             raise RunAborted from error
+
+
+def assign_free_slugs(drafts: list[ArticleDraft], claimed: dict[str, dict[str, str]]) -> None:
+    """Give each draft the slug its title makes, where no article has it, no file claims it and no draft of the
+    batch took it first: one query per language for the batch. The others are left to ``Article.save``, which
+    steps around taken slugs (``-2``, ``-3``…) one query at a time."""
+    for code in conf.ARTICLES_LANGUAGES:
+        slug_field = build_localized_fieldname("slug", code)
+        wanted = {}
+        for draft in drafts:
+            article = draft.article
+            title = article.translated("title", code)
+            if (draft.creating or draft.paths) and title and not blank_to_none(getattr(article, slug_field)):
+                wanted[id(draft)] = slug_from_title(title, code)
+        if not wanted:
+            continue
+        taken = set(Article._base_manager.filter(**{f"{slug_field}__in": set(wanted.values())})
+                    .values_list(slug_field, flat=True))
+        claims = claimed.get(slug_field, {})
+        for draft in drafts:
+            slug, key = wanted.get(id(draft)), draft.article.key
+            if slug and slug not in taken and claims.get(slug, key) == key:
+                setattr(draft.article, slug_field, slug)
+                taken.add(slug)
 
 
 def save_bylines(drafts: list["ArticleDraft"]) -> None:
@@ -430,10 +455,7 @@ class BodyRenderer:
     POOL_THRESHOLD = 64
 
     def __init__(self, processes: int | None = None) -> None:
-        if processes is None:
-            processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
-                            4)
-        self.processes = max(processes, 1)
+        self.processes = max(processes or 1, 1)
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Self:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--processes", type=int, metavar="N",
-            help="Render bodies in N processes (default: one per CPU, at most 4; 1: in this one).",
+            help="Render bodies in a pool of N processes (default: in this one); worth it on idle CPUs only.",
         )
 
     def handle(
