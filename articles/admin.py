@@ -150,7 +150,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in conf.ARTICLES_LANGUAGES:
-            return queryset.exclude(pk__in=Article.objects.available_in(self.value()).values("pk"))
+            return queryset.missing_in(self.value())
         return queryset
 
 

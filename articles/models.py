@@ -389,6 +389,17 @@ def published_in_language_indexes() -> list[models.Index]:
     ]
 
 
+def missing_in_language_indexes() -> list[models.Index]:
+    """One partial index per language over the articles missing there (the admin's "missing in" filter), newest
+    first: its count and pages read these few entries instead of the table. Made for ``missing_in``'s condition."""
+    return [
+        models.Index(
+            fields=["published_at", "id"], condition=~available_condition(code), name=f"articles_missing_{code}_idx"
+        )
+        for code in settings.MODELTRANSLATION_LANGUAGES
+    ]
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Articles a reader may see: published, with a publication time that has come.
@@ -409,6 +420,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def available_in(self, language: str) -> "ArticleQuerySet":
         """Articles that have every field ``Article.AVAILABILITY_FIELDS`` names filled in ``language``."""
         return self.filter(available_condition(language))
+
+    def missing_in(self, language: str) -> "ArticleQuerySet":
+        """Articles that are not ``available_in(language)``: some field of ``AVAILABILITY_FIELDS`` is empty there."""
+        return self.filter(~available_condition(language))
 
     def public(self, language: str) -> "ArticleQuerySet":
         """What readers of ``language`` may see: ``published()`` articles that are ``available_in(language)``."""
@@ -500,6 +515,7 @@ class Article(TranslatedModel):
         indexes = [
             models.Index(fields=["status", "published_at"], name="articles_published_idx"),
             *published_in_language_indexes(),
+            *missing_in_language_indexes(),
         ]
 
     def __str__(self) -> str:
