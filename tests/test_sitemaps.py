@@ -222,3 +222,18 @@ def test_robots_txt_names_the_sitemap_index_and_the_news_sitemap_at_the_site_url
         "Sitemap: https://news.example.kz/sitemap.xml",
         "Sitemap: https://news.example.kz/sitemap-news.xml",
     ]
+
+
+def test_article_addresses_and_alternates_are_the_articles_own_addresses(client, make_article):
+    everywhere, two = make_article(languages=("en", "ru", "kk")), make_article(languages=("ru", "kk"))
+    entries = sitemap_entries(client)
+    for article in (everywhere, two):
+        for language in article.available_languages():
+            address = f"http://testserver{article.get_absolute_url(language)}"
+            alternates = {link.get("hreflang"): link.get("href") for link in entries[address].findall(XHTML)}
+            expected = {
+                code: f"http://testserver{article.get_absolute_url(code)}" for code in article.available_languages()
+            }
+            if "en" in expected:
+                expected["x-default"] = expected["en"].replace("/en/", "/", 1)
+            assert alternates == expected
