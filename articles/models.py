@@ -77,6 +77,8 @@ class TranslatedModel(models.Model):
 
     # The translated Markdown fields this model stores rendered, each with its HTML field: {"body": "body_html"}.
     markdown_fields: ClassVar[dict[str, str]] = {}
+    # Slugs that other objects of an import claim (see ``unique_slug``); set on the instance by the import only.
+    claimed_slugs: dict[str, dict[str, str]]
 
     class Meta:
         abstract = True
