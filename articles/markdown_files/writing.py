@@ -1,5 +1,6 @@
 """Write the checked files through the models, in one transaction: the services behind ``import_articles``."""
 
+import gc
 import hashlib
 import multiprocessing
 from collections import Counter
@@ -321,6 +322,11 @@ def articles_import(
                 with BodyRenderer(processes) as renderer:
                     for batch in plan.article_batches(BATCH_SIZE):
                         write_article_batch(batch, plan=plan, run=run, report=report, renderer=renderer)
+                        # A batch's articles live long enough to be promoted to the collector's oldest generation,
+                        # and each is in a reference cycle (its cover's FieldFile points back at it): without this,
+                        # they would pile up until that generation is next collected, and memory would grow with
+                        # the archive. A collection per batch costs ~1 % of the batch's time.
+                        gc.collect()
             if dry_run:
                 transaction.set_rollback(True)
     except RunAborted:
