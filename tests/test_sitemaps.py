@@ -237,3 +237,31 @@ def test_article_addresses_and_alternates_are_the_articles_own_addresses(client,
             if "en" in expected:
                 expected["x-default"] = expected["en"].replace("/en/", "/", 1)
             assert alternates == expected
+
+
+def test_the_urlset_written_in_python_is_what_djangos_template_writes(settings):
+    from datetime import date, datetime
+
+    from django.template.loader import render_to_string
+
+    settings.TIME_ZONE = "Asia/Almaty"
+    urlset = [
+        {
+            "location": "https://news.example.kz/en/articles/a-b/?x=1&y=<2>", "changefreq": "daily", "priority": "0.5",
+            "lastmod": datetime(2025, 3, 14, 20, 30, tzinfo=UTC),  # 15 March in Almaty
+            "alternates": [{"lang_code": "ru", "location": "https://news.example.kz/ru/articles/a-b/?q=\"&'"},
+                           {"lang_code": "x-default", "location": "https://news.example.kz/articles/a-b/"}],
+        },
+        {"location": "https://news.example.kz/kk/", "changefreq": None, "priority": "", "lastmod": date(2024, 1, 2),
+         "alternates": []},
+        {"location": "https://news.example.kz/ru/", "changefreq": "weekly", "priority": "", "lastmod": None,
+         "alternates": []},
+    ]
+
+    def shape(xml: str) -> list[tuple]:
+        return [(element.tag, (element.text or "").strip(), sorted(element.attrib.items()))
+                for element in ET.fromstring(xml.encode()).iter()]
+
+    written = sitemaps.urlset_template.render({"urlset": urlset})
+    assert shape(written) == shape(render_to_string("sitemap.xml", {"urlset": urlset}))
+    assert "<lastmod>2025-03-15</lastmod>" in written
