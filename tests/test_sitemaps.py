@@ -4,6 +4,7 @@ from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles import sitemaps
@@ -265,3 +266,12 @@ def test_the_urlset_written_in_python_is_what_djangos_template_writes(settings):
     written = sitemaps.urlset_template.render({"urlset": urlset})
     assert shape(written) == shape(render_to_string("sitemap.xml", {"urlset": urlset}))
     assert "<lastmod>2025-03-15</lastmod>" in written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics on an expression are PostgreSQL's")
+def test_the_sitemap_indexs_grouping_by_month_has_statistics_of_its_own(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_statisticsobjdef(oid) FROM pg_statistic_ext WHERE stxname = %s",
+                       ["articles_article_publication_month"])
+        (definition,) = cursor.fetchone()
+    assert "date_trunc('month'::text, (published_at AT TIME ZONE 'UTC'::text))" in definition
