@@ -75,9 +75,11 @@ check-messages: setup
 # BENCH_DATABASE_URL=postgres://… for PostgreSQL); what a User-Agent can make an article page cost, normal against
 # unique long ones (bench/user_agents.py); search page p50/p95 at 100,000 articles on PostgreSQL
 # (bench/search.py, BENCH_SEARCH_DATABASE_URL; skipped with a note when PostgreSQL is not reachable);
-# every page's cost at 1,000 and at 100,000 articles, cold (bench/scale.py: BENCH_ARTICLES, BENCH_DATABASE_URL; the
-# archives are built once and reused); Lighthouse's four scores for the demo's front and article pages in each
-# language, mobile (bench/lighthouse.py; skipped with a note without npm).
+# every page's cost at 1,000 and at 100,000 articles, cold, with the ratio, the "most read" selectors, the sitemap
+# files' time per address and the import's rate and memory on the same server (bench/scale.py: BENCH_ARTICLES,
+# BENCH_DATABASE_URL=postgres://… for PostgreSQL, BENCH_IMPORT_FILES; the archives are built once, with
+# bulk_create, and reused); Lighthouse's four scores for the demo's front and article pages in each language,
+# mobile (bench/lighthouse.py; skipped with a note without npm).
 bench: setup
 	$(PY) bench/render.py
 	$(PY) bench/import_articles.py --files $${BENCH_IMPORT_FILES:-5000}

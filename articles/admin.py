@@ -43,7 +43,6 @@ from .models import (
     PublicationState,
     Section,
     Tag,
-    available_condition,
     language_field,
 )
 from .revision_history import article_revision_entries, article_version, language_diff
@@ -311,8 +310,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in conf.ARTICLES_LANGUAGES:
-            # The availability condition negated on each row, not "id NOT IN (every available article)".
-            return queryset.exclude(available_condition(self.value()))
+            return queryset.missing_in(self.value())
         return queryset
 
 

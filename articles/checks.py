@@ -58,6 +58,7 @@ def check_view_counting(app_configs=None, **kwargs) -> list[Error]:
     from django.db import connections, router
 
     from .conf import conf
+    from .counting.retention import LONGEST_WINDOW_DAYS
     from .models import ArticleDailyViews
 
     errors = []
@@ -98,6 +99,14 @@ def check_view_counting(app_configs=None, **kwargs) -> list[Error]:
             f"ARTICLES_VIEW_DEDUP_SECONDS is {dedup!r}.",
             hint="Use a whole number of seconds, 0 to count every reload.",
             id="articles.E105",
+        ))
+    keep = conf.ARTICLES_DAILY_VIEWS_KEEP_DAYS
+    if keep is not None and (not isinstance(keep, int) or isinstance(keep, bool) or keep < LONGEST_WINDOW_DAYS):
+        errors.append(Error(
+            f"ARTICLES_DAILY_VIEWS_KEEP_DAYS is {keep!r}.",
+            hint=f"Use a whole number of days, at least {LONGEST_WINDOW_DAYS} (the admin shows the last 30), "
+                 "or None to keep every day.",
+            id="articles.E108",
         ))
     vendor = connections[router.db_for_write(ArticleDailyViews)].vendor
     if vendor not in ("postgresql", "sqlite"):

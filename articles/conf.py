@@ -142,6 +142,12 @@ class Settings:
         """How long "most read" lists are cached."""
         return getattr(settings, "ARTICLES_MOST_READ_CACHE_SECONDS", 60)
 
+    @property
+    def ARTICLES_DAILY_VIEWS_KEEP_DAYS(self) -> int | None:
+        """How many days of per-day view rows to keep (at least 30); None keeps them all. ``prune_daily_views``
+        (and each ``flush_view_counts``) deletes older ones; view totals are never touched."""
+        return getattr(settings, "ARTICLES_DAILY_VIEWS_KEEP_DAYS", None)
+
     # --- Search (see docs/search.md) ---
 
     @property

@@ -81,6 +81,8 @@ class TranslatedModel(models.Model):
 
     # The translated Markdown fields this model stores rendered, each with its HTML field: {"body": "body_html"}.
     markdown_fields: ClassVar[dict[str, str]] = {}
+    # Slugs that other objects of an import claim (see ``unique_slug``); set on the instance by the import only.
+    claimed_slugs: dict[str, dict[str, str]]
 
     class Meta:
         abstract = True
@@ -150,13 +152,27 @@ class TranslatedModel(models.Model):
 
         A text unchanged since its HTML was rendered keeps that HTML.
         """
+        for field_name, code, text in self.markdown_to_render():
+            self.store_rendered(field_name, code, text, render_markdown(text, code))
+
+    def markdown_to_render(self) -> list[tuple[str, str, str]]:
+        """``(field name, language, text)`` of each Markdown text the next save would render."""
         rendered = getattr(self, "_rendered_from", {})
-        for field_name, html_field in self.markdown_fields.items():
-            for code in conf.ARTICLES_LANGUAGES:
-                text = self.translated(field_name, code) or ""
-                if (field_name, code) in rendered and (rendered[field_name, code] or "") == text:
-                    continue
-                setattr(self, build_localized_fieldname(html_field, code), render_markdown(text, code))
+        texts = [
+            (field_name, code, self.translated(field_name, code) or "")
+            for field_name in self.markdown_fields
+            for code in conf.ARTICLES_LANGUAGES
+        ]
+        return [
+            (field_name, code, text) for field_name, code, text in texts
+            if (field_name, code) not in rendered or (rendered[field_name, code] or "") != text
+        ]
+
+    def store_rendered(self, field_name: str, language: str, text: str, html: str) -> None:
+        """Store ``html``, rendered from ``text``, as ``field_name``'s HTML in ``language``; the next save keeps it
+        (for writers that render many texts at once, in other processes)."""
+        setattr(self, build_localized_fieldname(self.markdown_fields[field_name], language), html)
+        self._rendered_from = {**getattr(self, "_rendered_from", {}), (field_name, language): text}
 
     def translated(self, field_name: str, language: str):
         return getattr(self, build_localized_fieldname(field_name, language))
@@ -198,11 +214,17 @@ class TranslatedModel(models.Model):
             setattr(self, slug_field, self.unique_slug(slug_field, slug_from_title(source, code)))
 
     def unique_slug(self, slug_field: str, base: str) -> str:
-        """``base``, or ``base-2``, ``base-3``… — the first one no other row of this model uses."""
+        """``base``, or ``base-2``, ``base-3``… — the first one no other row of this model uses, nor claims.
+
+        ``claimed_slugs`` (``{slug field: {slug: key}}``, set by an import on the objects it writes) names slugs
+        that files of the same run give other objects, which are saved later.
+        """
         max_length = concrete_field(type(self), slug_field).max_length
         others = type(self)._base_manager.exclude(pk=self.pk)
+        claimed = getattr(self, "claimed_slugs", {}).get(slug_field, {})
+        own_key = getattr(self, "key", None)
         candidate, number = base, 1
-        while others.filter(**{slug_field: candidate}).exists():
+        while claimed.get(candidate, own_key) != own_key or others.filter(**{slug_field: candidate}).exists():
             number += 1
             suffix = f"-{number}"
             candidate = (base[: max_length - len(suffix)] if max_length else base) + suffix
@@ -455,6 +477,17 @@ READING_WORDS_PER_MINUTE = 200
 UPDATE_SHOWN_AFTER = timedelta(minutes=1)
 
 
+def missing_in_language_indexes() -> list[models.Index]:
+    """One partial index per language over the articles missing there (the admin's "missing in" filter), newest
+    first: its count and pages read these few entries instead of the table. Made for ``missing_in``'s condition."""
+    return [
+        models.Index(
+            fields=["published_at", "id"], condition=~available_condition(code), name=f"articles_missing_{code}_idx"
+        )
+        for code in settings.MODELTRANSLATION_LANGUAGES
+    ]
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     """The publication rule, in one place (``Article.public_languages`` is its Python twin).
 
@@ -504,6 +537,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def with_tags(self) -> "ArticleQuerySet":
         """Fetch each article's tags in one more query for the whole list."""
         return self.prefetch_related(models.Prefetch("tags", queryset=Tag.objects.order_by("pk")))
+
+    def missing_in(self, language: str) -> "ArticleQuerySet":
+        """Articles that are not ``available_in(language)``: some field of ``AVAILABILITY_FIELDS`` is empty there."""
+        return self.filter(~available_condition(language))
 
     def with_bylines(self) -> "ArticleQuerySet":
         """Fetch each article's authors, in byline order, in one more query for the whole list."""
@@ -606,6 +643,7 @@ class Article(TranslatedModel):
         indexes = [
             models.Index(fields=["status", "published_at"], name="articles_published_idx"),
             *published_in_language_indexes(),
+            *missing_in_language_indexes(),
         ]
 
     def __str__(self) -> str:
@@ -626,7 +664,11 @@ class Article(TranslatedModel):
                 if not field.primary_key and field.name != "view_count"
             ]
         # Every save keeps a revision (articles/revisions.py says what it holds); one who knows more about the
-        # save (the admin, an import, a restore) opens an outer block that names the user and the cause.
+        # save (the admin, an import, a restore) opens an outer block that names the user and the cause. A caller
+        # that manages revisions manually (``revisions_in_bulk``: an import's batches) adds the revision itself.
+        if reversion.is_active() and reversion.is_manage_manually():
+            super().save(*args, **kwargs)
+            return
         with reversion.create_revision():
             super().save(*args, **kwargs)
         self.remember_publication_times()

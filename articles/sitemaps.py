@@ -18,7 +18,9 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
@@ -33,6 +35,10 @@ from .site_url import site_host, site_root, site_scheme
 
 # The name of the view that serves one sitemap file (Django's), given a ``section`` as its file's name.
 SITEMAP_URL_NAME = "django.contrib.sitemaps.views.sitemap"
+# Slugs that an address carries as they are (no percent-encoding), and what stands for one while the rest of an
+# article's address is reversed.
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_PLACEHOLDER = "slug-placeholder"
 # How many hours back the news sitemap reaches, and how many addresses it may hold (Google News' rules).
 NEWS_HOURS = 48
 NEWS_LIMIT = 1000
@@ -106,6 +112,28 @@ class ArticleSitemap(SiteSitemap):
 
     def get_languages_for_item(self, article: Article) -> list[str]:
         return article.public_languages()
+
+    def location(self, article: Article) -> str:
+        """The article's address in the active language (Django's sitemap activates the item's or alternate's).
+
+        A file holds thousands of addresses with three or four alternates each; ``reverse()`` under each language
+        for every one of them was most of a file's time. The address is the language's article prefix, reversed
+        once per file, and the slug, which holds only characters that a URL carries as they are.
+        """
+        language = translation.get_language()
+        slug = article.translated("slug", language)
+        if not slug or not PLAIN_SLUG.fullmatch(slug):
+            return article.get_absolute_url(language)
+        if language not in self.address_parts:
+            self.address_parts[language] = reverse(
+                "articles:article_detail", kwargs={"slug": SLUG_PLACEHOLDER}
+            ).split(SLUG_PLACEHOLDER)
+        before, after = self.address_parts[language]
+        return f"{before}{slug}{after}"
+
+    @cached_property
+    def address_parts(self) -> dict[str, list[str]]:
+        return {}
 
     def lastmod(self, article: Article) -> datetime:
         return article.updated_at
@@ -257,5 +285,42 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     return response
 
 
+class UrlsetTemplate:
+    """Django's ``sitemap.xml`` template written in Python, for the files of thousands of addresses: the template
+    engine resolving each address's variables and its alternates' was most of a file's time. Pass it to Django's
+    ``sitemap`` view as ``template_name`` (a template response takes a template object as well as a name).
+
+    It writes what the template writes: each ``<url>`` with its location, its last change as a date in the current
+    time zone, its change frequency and priority when given, and its alternates, everything escaped.
+    """
+
+    HEAD = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    )
+
+    def render(self, context: dict | None = None, request: HttpRequest | None = None) -> str:
+        parts = [self.HEAD]
+        for url in (context or {}).get("urlset", []):
+            parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+            if lastmod := url.get("lastmod"):
+                if isinstance(lastmod, datetime) and timezone.is_aware(lastmod):
+                    lastmod = timezone.localtime(lastmod)
+                parts.append(f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>")
+            if changefreq := url.get("changefreq"):
+                parts.append(f"<changefreq>{escape(changefreq)}</changefreq>")
+            if priority := url.get("priority"):
+                parts.append(f"<priority>{escape(priority)}</priority>")
+            parts += [
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+                f'href="{escape(alternate["location"])}"/>'
+                for alternate in url.get("alternates", [])
+            ]
+            parts.append("</url>\n")
+        parts.append("</urlset>\n")
+        return "".join(parts)
+
+
 sitemap_files = SitemapFiles()
+urlset_template = UrlsetTemplate()
 news_sitemaps = {"news": NewsSitemap}

@@ -1,10 +1,13 @@
-"""Benchmark import_articles: generate Markdown files, import them into a fresh SQLite database, print the speed.
+"""Benchmark import_articles: generate Markdown files, import them into a fresh database, print the speed.
 
-    .venv/bin/python bench/import_articles.py [--files 5000]
+    .venv/bin/python bench/import_articles.py [--files 5000] [--database-url postgres://…/wt_bench] [--processes N]
 
-Every command runs in a subprocess of its own (as in production: ``migrate``, then ``import_articles``), so the
-peak memory printed is that of the import alone; a run of ``check`` gives the baseline of a bare Django process.
-The import is then run a second time, when every file is unchanged.
+The database is a new SQLite file, or with ``--database-url`` (``BENCH_IMPORT_DATABASE_URL``) a PostgreSQL
+database that is dropped and created again (its name must end in ``bench``). Every command runs in a subprocess of
+its own (as in production: ``migrate``, then ``import_articles``), so the peak memory printed is that of the import
+alone; a run of ``check`` gives the baseline of a bare Django process. The import is then run a second time, when
+every file is unchanged. Wall time depends on what else the machine runs; the CPU time (the import's processes,
+database server excluded) and the load average are printed beside it.
 """
 
 import argparse
@@ -14,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "ru", "kk")
@@ -62,8 +66,9 @@ def source_file(number: int) -> tuple[str, str]:
     return f"bench-{article}.{language}.md", "\n".join(lines)
 
 
-def run(command: list[str], environment: dict) -> tuple[float, int]:
-    """Run a manage.py command; return its wall time in seconds and its peak resident memory in MiB."""
+def run(command: list[str], environment: dict) -> tuple[float, int, float]:
+    """Run a manage.py command; return its wall time in seconds, its peak resident memory in MiB and its CPU time
+    (with any processes it waited for) in seconds."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *command], env=environment, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -74,12 +79,28 @@ def run(command: list[str], environment: dict) -> tuple[float, int]:
         sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
     process.stderr.close()
     peak_kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
-    return elapsed, peak_kib // 1024
+    return elapsed, peak_kib // 1024, usage.ru_utime + usage.ru_stime
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and create the PostgreSQL database ``url`` names (only one whose name ends in ``bench``)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.endswith("bench"):
+        sys.exit(f"{name}: the import bench drops its database, so its name must end in 'bench'")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000, help="How many files to generate (default 5000).")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_IMPORT_DATABASE_URL", ""),
+                        help="A PostgreSQL database to import into (dropped and created again); default SQLite.")
+    parser.add_argument("--processes", type=int, help="import_articles --processes (default: its own).")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as temporary:
         directory = Path(temporary)
@@ -91,21 +112,28 @@ def main() -> None:
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
+            "DATABASE_URL": options.database_url or f"sqlite:///{directory / 'bench.sqlite3'}",
             "DJANGO_SECRET_KEY": "bench-only-secret-key",
             "DJANGO_DEBUG": "",
             "DJANGO_MEDIA_ROOT": str(directory / "media"),
         }
+        if options.database_url:
+            fresh_postgres(options.database_url)
         run(["migrate", "--noinput", "--verbosity", "0"], environment)
-        _, baseline = run(["check"], environment)
-        seconds, peak = run(["import_articles", str(sources)], environment)
-        again, peak_again = run(["import_articles", str(sources)], environment)
+        _, baseline, _ = run(["check"], environment)
+        extra = ["--processes", str(options.processes)] if options.processes else []
+        load = os.getloadavg()[0]
+        seconds, peak, cpu = run(["import_articles", str(sources), *extra], environment)
+        again, peak_again, cpu_again = run(["import_articles", str(sources), *extra], environment)
         articles = -(-options.files // len(LANGUAGES))
-        print(f"{options.files} files ({articles} articles in {len(LANGUAGES)} languages)")
+        database = "PostgreSQL" if options.database_url else "SQLite"
+        print(f"{options.files} files ({articles} articles in {len(LANGUAGES)} languages), {database}, "
+              f"{os.cpu_count()} CPUs, load average {load:.1f} before the import")
         print(f"first import:  {seconds:.1f} s, {options.files / seconds:.0f} files/s, "
-              f"{articles / seconds:.0f} articles/s, peak RSS {peak} MiB")
+              f"{articles / seconds:.0f} articles/s, peak RSS {peak} MiB; "
+              f"CPU {cpu:.1f} s ({articles / cpu:.0f} articles per CPU-second)")
         print(f"second import: {again:.1f} s, {options.files / again:.0f} files/s (all unchanged), "
-              f"peak RSS {peak_again} MiB")
+              f"peak RSS {peak_again} MiB; CPU {cpu_again:.1f} s")
         print(f"baseline (manage.py check): peak RSS {baseline} MiB")
 
 

@@ -185,7 +185,8 @@ def pages() -> dict[str, tuple[str, bool]]:
     author = Author.objects.filter(key__startswith=KEY_PREFIX).annotate(n=Count("bylines")).order_by("-n").first()
     tag = Tag.objects.get(key=f"{KEY_PREFIX}0")  # on a tenth of the archive
     tag_last_page = -(-articles.filter(tags=tag).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
-    newest = max((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
+    english = sorted((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
+    newest, older = english[-1], english[len(english) // 3]
     return {
         "front page": ("/en/", False),
         "article page": (article.get_absolute_url("en"), False),
@@ -199,6 +200,7 @@ def pages() -> dict[str, tuple[str, bool]]:
         "feed": ("/en/feed/", False),
         "sitemap index": ("/sitemap.xml", False),
         "sitemap, newest month (en)": (f"/sitemap-{article_file_name('en', newest.month)}.xml", False),
+        "sitemap, an older month (en)": (f"/sitemap-{article_file_name('en', older.month)}.xml", False),
         "sitemap, sections": ("/sitemap-sections.xml", False),
         "sitemap, authors": ("/sitemap-authors.xml", False),
         "sitemap, tags": ("/sitemap-tags.xml", False),
@@ -214,6 +216,41 @@ def pages() -> dict[str, tuple[str, bool]]:
         "admin scheduled": ("/admin/articles/article/?state=scheduled", True),
         "admin an author's articles": (f"/admin/articles/article/?author={author.pk}", True),
         "admin outdated in ru": ("/admin/articles/article/?outdated=ru", True),
+    }
+
+
+def selectors() -> dict:
+    """Read queries measured on their own (cache cleared before each call): what a page pays when they miss."""
+    from articles.counting.selectors import most_read
+
+    return {
+        "most read today (en)": lambda: most_read(language="en", days=1),
+        "most read this week (en)": lambda: most_read(language="en", days=7),
+    }
+
+
+def measure_call(call) -> dict:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def once() -> tuple[float, CaptureQueriesContext]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - started
+        return elapsed, queries
+
+    once()
+    runs = [once() for _ in range(REPEATS)]
+    queries = runs[-1][1]
+    slowest = max(queries.captured_queries, key=lambda query: float(query["time"]), default=None)
+    return {
+        "ms": statistics.median(elapsed for elapsed, _queries in runs) * 1000,
+        "queries": len(queries.captured_queries),
+        "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+        "slowest_sql": slowest["sql"][:300] if slowest else "",
     }
 
 
@@ -235,8 +272,10 @@ def measure_page(path: str, as_admin: bool) -> dict:
             elapsed = time.perf_counter() - started
         if response.status_code not in (200, 301):
             raise SystemExit(f"{path}: HTTP {response.status_code}")
+        addresses[0] = response.content.count(b"<url>")
         return elapsed, queries
 
+    addresses = [0]
     request()  # templates compiled, connections open
     runs = [request() for _ in range(REPEATS)]
     _elapsed, queries = runs[-1]
@@ -246,6 +285,7 @@ def measure_page(path: str, as_admin: bool) -> dict:
         "queries": len(queries.captured_queries),
         "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
         "slowest_sql": slowest["sql"][:300] if slowest else "",
+        "addresses": addresses[0],
     }
 
 
@@ -258,7 +298,10 @@ def measure(size: int) -> None:
 
     call_command("migrate", verbosity=0)
     generate(size)
+    load = os.getloadavg()[0]
     results = {name: measure_page(path, as_admin) for name, (path, as_admin) in pages().items()}
+    results.update({name: measure_call(call) for name, call in selectors().items()})
+    results["load"] = {"before": load, "after": os.getloadavg()[0]}
     print(json.dumps(results))
 
 
@@ -305,7 +348,8 @@ def run() -> str:
             stdout=subprocess.PIPE, text=True,
         ).stdout
         results[size] = json.loads(output)
-    return report(results, small, large, database_urls(large, small)[large])
+    url = database_urls(large, small)[large]
+    return report(results, small, large, url) + "\n" + import_bench(url)
 
 
 def report(results: dict[int, dict], small: int, large: int, url: str) -> str:
@@ -322,15 +366,46 @@ def report(results: dict[int, dict], small: int, large: int, url: str) -> str:
         f"| page | {small:,}: ms | queries | {large:,}: ms | queries | × | slowest query at {large:,}: ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    loads = {size: results[size].pop("load") for size in (small, large)}
     for name, at_large in results[large].items():
         at_small = results[small][name]
         lines.append(
             f"| {name} | {at_small['ms']:.1f} | {at_small['queries']} | {at_large['ms']:.1f} | "
             f"{at_large['queries']} | {at_large['ms'] / at_small['ms']:.2f} | {at_large['slowest_ms']:.1f} |"
         )
+    lines += [
+        "",
+        "Load average while measuring: " + "; ".join(
+            f"{size:,}: {load['before']:.1f} → {load['after']:.1f}" for size, load in loads.items()
+        ) + ".",
+        "",
+        "Sitemap files (they grow with a month's articles, not with the archive):",
+        "",
+        f"| file | {small:,}: addresses | ms per address | {large:,}: addresses | ms per address |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, at_large in results[large].items():
+        at_small = results[small][name]
+        if name.startswith("sitemap") and at_large.get("addresses") and at_small.get("addresses"):
+            lines.append(
+                f"| {name} | {at_small['addresses']:,} | {at_small['ms'] / at_small['addresses']:.3f} | "
+                f"{at_large['addresses']:,} | {at_large['ms'] / at_large['addresses']:.3f} |"
+            )
     lines += ["", f"Slowest query of each page at {large:,} articles:", ""]
     lines += [f"- {name}: `{at_large['slowest_sql']}`" for name, at_large in results[large].items()]
     return "\n".join(lines) + "\n"
+
+
+def import_bench(url: str) -> str:
+    """``bench/import_articles.py`` on the large archive's server (a database of its own, made afresh), or SQLite:
+    the import's rate and memory, for the same report."""
+    files = os.environ.get("BENCH_IMPORT_FILES", "3000")
+    command = [sys.executable, str(ROOT / "bench" / "import_articles.py"), "--files", files]
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        command += ["--database-url", urlunsplit(parts._replace(path=f"{parts.path}_import_bench"))]
+    output = subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return f"## Import (bench/import_articles.py)\n\n```\n{output.strip()}\n```\n"
 
 
 def main() -> None:

@@ -347,3 +347,8 @@ ARTICLES_FULL_PAGE_CACHE = env_flag("ARTICLES_FULL_PAGE_CACHE")
 ARTICLES_FULL_PAGE_CACHE_SECONDS = int(os.environ.get("ARTICLES_FULL_PAGE_CACHE_SECONDS", "60"))
 # Best a Redis of its own (or its own database number) with `maxmemory-policy noeviction` and AOF on.
 ARTICLES_VIEW_REDIS_URL = os.environ.get("ARTICLES_VIEW_REDIS_URL", REDIS_URL)
+# Days of per-day view rows to keep (at least 30): `manage.py prune_daily_views`, daily, deletes older ones (and
+# every flush_view_counts does). Unset keeps them all; view totals are never touched.
+ARTICLES_DAILY_VIEWS_KEEP_DAYS = (
+    int(os.environ["ARTICLES_DAILY_VIEWS_KEEP_DAYS"]) if os.environ.get("ARTICLES_DAILY_VIEWS_KEEP_DAYS") else None
+)

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.robots import robots_txt
-from articles.sitemaps import news_sitemaps, sitemap_files, sitemap_index
+from articles.sitemaps import news_sitemaps, sitemap_files, sitemap_index, urlset_template
 
 
 class FaviconRedirect(RedirectView):
@@ -28,7 +28,10 @@ urlpatterns = [
         "sitemap-news.xml", sitemap, {"sitemaps": news_sitemaps, "template_name": "articles/sitemap_news.xml"},
         name="news_sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemap_files}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap-<section>.xml", sitemap, {"sitemaps": sitemap_files, "template_name": urlset_template},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 # Every public page carries its language in the URL: /en/…, /ru/…, /kk/…. A request for "/" (or any path
 # without a prefix) is redirected by LocaleMiddleware to the reader's language: cookie, Accept-Language, default.

@@ -23,7 +23,8 @@ def test_beacon_mode_without_the_beacon_route_is_a_system_check_error(db, settin
 @pytest.mark.parametrize(
     ("setting", "value", "error"),
     [("ARTICLES_VIEW_COUNTER", "memcached", "articles.E101"), ("ARTICLES_VIEW_COUNTING", "pixel", "articles.E102"),
-     ("ARTICLES_VIEW_DEDUP_SECONDS", -1, "articles.E105"), ("ARTICLES_VIEW_DEDUP_SECONDS", "30", "articles.E105")],
+     ("ARTICLES_VIEW_DEDUP_SECONDS", -1, "articles.E105"), ("ARTICLES_VIEW_DEDUP_SECONDS", "30", "articles.E105"),
+     ("ARTICLES_DAILY_VIEWS_KEEP_DAYS", 7, "articles.E108"), ("ARTICLES_DAILY_VIEWS_KEEP_DAYS", "90", "articles.E108")],
 )
 def test_wrong_counting_settings_are_system_check_errors(db, settings, setting, value, error):
     setattr(settings, setting, value)

@@ -4,6 +4,7 @@ happens when Redis stops or stalls."""
 import shutil
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -228,3 +229,15 @@ def test_a_stalled_redis_loses_nothing_and_counts_nothing_twice(make_article, se
         assert sum(daily_rows(article).values()) == 8
     finally:
         server.stop()
+
+
+def test_each_flush_prunes_the_daily_rows_older_than_the_days_kept(client, make_article, redis_counter, settings):
+    settings.ARTICLES_DAILY_VIEWS_KEEP_DAYS = 30
+    article = make_article()
+    article_record_view(article_id=article.pk, language="en", at=timezone.now() - timedelta(days=40))
+    read(client, article)
+
+    call_command("flush_view_counts", verbosity=0)
+
+    assert daily_rows(article) == {("en", timezone.localdate()): 1}
+    assert views_of(article) == 2

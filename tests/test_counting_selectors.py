@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.counting.selectors import daily_views, most_read, most_read_block
+from articles.counting.selectors import CANDIDATES_PER_PLACE, daily_views, most_read, most_read_block
 from articles.models import Article
 
 from .support import KEPT_BACK, keep_back, record
@@ -63,10 +63,11 @@ def test_the_block_never_lists_the_pages_own_article_and_still_fills_up(make_art
     assert days == 1 and listed == stories[:5]
 
 
-def test_the_block_costs_two_queries_on_a_cold_cache_then_none(make_article, django_assert_num_queries):
+def test_the_block_costs_four_queries_on_a_cold_cache_then_none(make_article, django_assert_num_queries):
     story = make_article()
     record(story, "en", 2)
-    with django_assert_num_queries(2):  # today (one article: too few), then the week
+    # Today (one article: too few), then the week; each the window's totals, then the public candidates.
+    with django_assert_num_queries(4):
         assert most_read_block(language="en") == (7, [story])
     with django_assert_num_queries(0):
         assert most_read_block(language="en", exclude=story.pk) == (7, [])
@@ -82,16 +83,37 @@ def test_most_read_leaves_out_a_language_version_kept_back(make_article, how):
     assert set(most_read(language="en", days=7)) == {kept, other}
 
 
-def test_most_read_costs_one_query_then_none_while_cached(make_article, django_assert_num_queries):
+def test_most_read_costs_two_queries_then_none_while_cached(make_article, django_assert_num_queries):
     stories = [make_article() for _ in range(6)]
     for position, story in enumerate(stories):
         record(story, "en", position + 1)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the window's top candidates, then which of them are public
         top = most_read(language="en", days=7)
         assert [story.section for story in top] and [story.get_absolute_url("en") for story in top]
         assert [story.title for story in top]
     with django_assert_num_queries(0):
         assert most_read(language="en", days=7) == list(reversed(stories))[:5]
+
+
+def test_most_read_looks_further_down_the_window_when_its_top_articles_are_not_public(
+    make_article, django_assert_num_queries,
+):
+    withdrawn = [make_article(status=Article.Status.DRAFT) for _ in range(CANDIDATES_PER_PLACE + 1)]
+    for article in withdrawn:
+        record(article, "en", 50)
+    quiet = make_article()
+    record(quiet, "en", 1)
+
+    with django_assert_num_queries(4):  # the first candidates are all drafts: the next ones are fetched
+        top = most_read(language="en", days=1, limit=1)
+
+    assert top == [quiet] and top[0].views_in_window == 1
+
+
+def test_most_read_in_an_empty_window_is_empty_after_one_query(make_article, django_assert_num_queries):
+    record(make_article(), "en", 3, days_ago=8)
+    with django_assert_num_queries(1):
+        assert most_read(language="en", days=7) == []
 
 
 def test_the_daily_breakdown_is_one_query_newest_day_first(make_article, django_assert_num_queries):

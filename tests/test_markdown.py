@@ -401,6 +401,9 @@ def test_brackets_nested_past_the_limit_are_refused():
 
 def test_recursion_error_becomes_a_refusal(monkeypatch):
     class Bottomless:
+        def reset(self):
+            return self
+
         def convert(self, text):
             raise RecursionError
 
@@ -408,6 +411,26 @@ def test_recursion_error_becomes_a_refusal(monkeypatch):
     with pytest.raises(MarkdownRejected) as rejected:
         render_markdown("text", "en")
     assert (rejected.value.code, rejected.value.params) == ("too_deep_to_render", {"limit": MAX_NESTING})
+
+
+def test_a_body_keeps_nothing_of_the_body_rendered_before_it():
+    render_markdown("Text[^note] about HTML and [the site][site].\n\n[^note]: A note.\n\n"
+                    "*[HTML]: Hypertext Markup Language\n\n[site]: https://example.com/", "en")
+
+    html = render_markdown("More about HTML and [the site][site].", "en")
+
+    assert "footnote" not in html and "<abbr" not in html and "example.com" not in html
+    assert "[the site][site]" in html
+
+
+def test_a_converter_that_failed_is_not_used_again(monkeypatch):
+    failing = rendering._converter("en")
+    monkeypatch.setattr(failing, "convert", lambda text: (_ for _ in ()).throw(RecursionError()))
+    with pytest.raises(MarkdownRejected):
+        render_markdown("text", "en")
+
+    assert rendering._converter("en") is not failing
+    assert render_markdown("text", "en") == "<p>text</p>"
 
 
 @pytest.mark.parametrize(("code", "text"), OVER_THE_LIMIT_INPUTS.items(), ids=OVER_THE_LIMIT_INPUTS.keys())

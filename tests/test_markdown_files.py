@@ -11,12 +11,14 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.db.models import F
 from PIL import Image
+from reversion.models import Version
 
 from articles import markdown_files
 from articles.conf import conf
-from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS
+from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS, render_markdown, rendering
 from articles.markdown_files.reading import quoted
 from articles.models import Article, Author, Byline, Section, Tag
+from articles.search import article_ids_matching
 from articles.translating.status import TranslationStatus, translation_statuses
 from tests.support import failed_import, import_articles, write_article, write_source
 
@@ -555,15 +557,15 @@ def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_pa
 
 
 def fail_to_write(key: str, monkeypatch) -> None:
-    """Make the database refuse the article ``key`` while it is written, after every check has passed."""
-    write = markdown_files.IMPORTERS[markdown_files.ARTICLE]
+    """Make the database refuse the article ``key`` while it is saved, after every check has passed."""
+    save = Article.save
 
-    def refuse(*, source, run):
-        if source.key == key:
+    def refuse(self, *args, **kwargs):
+        if self.key == key:
             raise DatabaseError("disk I/O error")
-        return write(source=source, run=run)
+        return save(self, *args, **kwargs)
 
-    monkeypatch.setitem(markdown_files.IMPORTERS, markdown_files.ARTICLE, refuse)
+    monkeypatch.setattr(Article, "save", refuse)
 
 
 def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):
@@ -773,3 +775,70 @@ def test_files_without_language_states_publish_every_language_of_a_published_art
 def test_an_unknown_language_status_is_refused_with_file_and_field(tmp_path):
     write_article(tmp_path, language_status="scheduled")
     assert "language_status" in failed_import(tmp_path)
+
+
+# --- Batches ------------------------------------------------------------------------------------------------
+
+
+def test_articles_in_several_batches_are_written_whole_each_saved_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(markdown_files.writing, "BATCH_SIZE", 2)
+    for number in range(5):
+        for language, title in (("en", f"Bus route {number}"), ("ru", f"Автобусный маршрут {number}")):
+            write_article(tmp_path, f"route-{number}", language, title=title, author="Elena Kim",
+                          author_key="elena", section="City", section_key="city", body=f"Text {number}.")
+    saves = []
+    save = Article.save
+    monkeypatch.setattr(Article, "save", lambda self, *args, **kwargs: (saves.append(self.key),
+                                                                         save(self, *args, **kwargs)))
+
+    output = import_articles(tmp_path)
+
+    assert sorted(saves) == [f"route-{number}" for number in range(5)]
+    assert "Articles in en: 5 created" in output and "Articles in ru: 5 created" in output
+    article = Article.objects.get(key="route-3")
+    assert (article.slug_en, article.slug_ru) == ("bus-route-3", "avtobusnyi-marshrut-3")
+    assert article.body_html_ru == "<p>Text 3.</p>" and [author.key for author in article.byline()] == ["elena"]
+    assert Byline.objects.count() == 5
+    versions = Version.objects.get_for_object(article)
+    assert [version.revision.get_comment() for version in versions] == ["import route-3.en.md route-3.ru.md"]
+    assert len(article_ids_matching(text="маршрут")[0]) == 5  # indexed, batch by batch
+
+
+def test_a_title_made_slug_steps_around_a_slug_a_later_article_claims(tmp_path):
+    write_article(tmp_path, "a-first", "en", title="First", slug="first")
+    write_article(tmp_path, "a-first", "ru", title="Новости")
+    write_article(tmp_path, "b-second", "ru", title="Другое", slug="novosti")
+
+    import_articles(tmp_path)
+
+    assert Article.objects.get(key="b-second").slug_ru == "novosti"
+    assert Article.objects.get(key="a-first").slug_ru == "novosti-2"
+
+
+def test_bodies_rendered_by_a_pool_of_processes_are_those_rendered_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(markdown_files.writing.BodyRenderer, "POOL_THRESHOLD", 1)
+    for number in range(4):
+        write_article(tmp_path, f"story-{number}", body=f"## Part {number}\n\n\"Quoted\" -- text[^1].\n\n[^1]: Note.")
+
+    import_articles(tmp_path, processes=2)
+
+    for article in Article.objects.all():
+        assert article.body_html_en == render_markdown(article.body_en, "en")
+        assert "“Quoted”" in article.body_html_en
+
+
+def test_a_body_the_renderer_refuses_while_writing_rolls_back_the_run_naming_its_line(tmp_path, monkeypatch):
+    write_article(tmp_path, "a-good", author="Elena Kim")
+    write_article(tmp_path, "b-deep", body="Deep enough to overflow the stack.")
+
+    def refuse(text_and_language):
+        if "Deep" in text_and_language[0]:
+            return "rejected", {"code": "too_deep_to_render", "limit": MAX_NESTING}
+        return rendering.render_or_refusal(text_and_language)
+
+    monkeypatch.setattr(markdown_files.writing, "render_or_refusal", refuse)
+
+    error = failed_import(tmp_path)
+
+    assert f"{tmp_path / 'b-deep.en.md'}:7: body:" in error and "nothing was imported" in error
+    assert row_counts() == (0, 0, 0, 0)

@@ -224,3 +224,27 @@ def test_a_languages_public_articles_are_listed_newest_first_from_that_languages
     assert f"articles_public_{language}_idx" in articles[:20].explain()
     assert f"articles_public_{language}_idx" in articles.values("pk").explain()
     assert articles.count() == 3
+
+
+def test_missing_in_is_every_article_not_available_in_the_language(make_article):
+    both, english = make_article(languages=("en", "kk")), make_article(languages=("en",))
+    no_body = make_article(languages=("en", "kk"))
+    Article.objects.filter(pk=no_body.pk).update(body_kk="")
+    assert set(Article.objects.missing_in("kk")) == {english, no_body}
+    assert set(Article.objects.missing_in("en")) == set()
+    assert set(Article.objects.available_in("kk")) == {both}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")
+def test_the_articles_missing_in_a_language_are_counted_and_listed_from_that_languages_index(make_article):
+    Article.objects.bulk_create(
+        Article(title_en=f"Story {number}", body_en="Text.", title_kk=f"Жаңалық {number}", body_kk="Мәтін.")
+        for number in range(2000)
+    )
+    for _ in range(3):
+        make_article(languages=("en",))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    missing = Article.objects.missing_in("kk").order_by("-published_at", "-pk")
+    assert "articles_missing_kk_idx" in missing[:100].explain()
+    assert "articles_missing_kk_idx" in missing.values("pk").explain()

@@ -4,6 +4,7 @@ from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles import sitemaps
@@ -234,3 +235,56 @@ def test_robots_txt_names_the_sitemap_index_and_the_news_sitemap_at_the_site_url
         "Sitemap: https://news.example.kz/sitemap.xml",
         "Sitemap: https://news.example.kz/sitemap-news.xml",
     ]
+
+
+def test_article_addresses_and_alternates_are_the_articles_own_addresses(client, make_article):
+    everywhere, two = make_article(languages=("en", "ru", "kk")), make_article(languages=("ru", "kk"))
+    entries = sitemap_entries(client)
+    for article in (everywhere, two):
+        for language in article.available_languages():
+            address = f"http://testserver{article.get_absolute_url(language)}"
+            alternates = {link.get("hreflang"): link.get("href") for link in entries[address].findall(XHTML)}
+            expected = {
+                code: f"http://testserver{article.get_absolute_url(code)}" for code in article.available_languages()
+            }
+            if "en" in expected:
+                expected["x-default"] = expected["en"].replace("/en/", "/", 1)
+            assert alternates == expected
+
+
+def test_the_urlset_written_in_python_is_what_djangos_template_writes(settings):
+    from datetime import date, datetime
+
+    from django.template.loader import render_to_string
+
+    settings.TIME_ZONE = "Asia/Almaty"
+    urlset = [
+        {
+            "location": "https://news.example.kz/en/articles/a-b/?x=1&y=<2>", "changefreq": "daily", "priority": "0.5",
+            "lastmod": datetime(2025, 3, 14, 20, 30, tzinfo=UTC),  # 15 March in Almaty
+            "alternates": [{"lang_code": "ru", "location": "https://news.example.kz/ru/articles/a-b/?q=\"&'"},
+                           {"lang_code": "x-default", "location": "https://news.example.kz/articles/a-b/"}],
+        },
+        {"location": "https://news.example.kz/kk/", "changefreq": None, "priority": "", "lastmod": date(2024, 1, 2),
+         "alternates": []},
+        {"location": "https://news.example.kz/ru/", "changefreq": "weekly", "priority": "", "lastmod": None,
+         "alternates": []},
+    ]
+
+    def shape(xml: str) -> list[tuple]:
+        return [(element.tag, (element.text or "").strip(), sorted(element.attrib.items()))
+                for element in ET.fromstring(xml.encode()).iter()]
+
+    written = sitemaps.urlset_template.render({"urlset": urlset})
+    assert shape(written) == shape(render_to_string("sitemap.xml", {"urlset": urlset}))
+    assert "<lastmod>2025-03-15</lastmod>" in written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics on an expression are PostgreSQL's")
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_the_sitemap_indexs_grouping_by_month_has_statistics_of_its_own(db, language):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_statisticsobjdef(oid) FROM pg_statistic_ext WHERE stxname = %s",
+                       [f"articles_article_publication_month_{language}"])
+        (definition,) = cursor.fetchone()
+    assert f"date_trunc('month'::text, (published_at_{language} AT TIME ZONE 'UTC'::text))" in definition

@@ -6,6 +6,7 @@
 - ``recording``: ``article_record_view``, the service that records one view (and logs one the database refused);
 - ``backends``: where counted views go (the database at once, or Redis first and the database in batches);
 - ``selectors``: "most read" lists and the per-day breakdown, for templates and the admin;
+- ``retention``: how long per-day rows are kept (``ARTICLES_DAILY_VIEWS_KEEP_DAYS``, ``prune_daily_views``);
 - ``views``: the beacon a cached page sends to be counted.
 
 ``docs/counting.md`` explains the design and its settings.

@@ -4,8 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
@@ -25,13 +24,14 @@ def most_read(*, language: str, days: int, limit: int = 5, now: datetime | None 
     views in the window as ``views_in_window`` and has its section loaded. (There is no all-time list: ranking by
     ``view_count`` reads the whole archive, and an index on it would slow every counted view.)
 
-    Cached for ``ARTICLES_MOST_READ_CACHE_SECONDS``; a miss costs one query, whatever ``limit`` is. The rendered
-    bodies are left out (``body_html`` is deferred), so the cached list stays small.
+    Cached for ``ARTICLES_MOST_READ_CACHE_SECONDS``; a miss costs two queries (rarely more, see
+    ``most_read_in_window``), whatever ``limit`` is. The rendered bodies are left out (``body_html`` is deferred),
+    so the cached list stays small.
     """
     key = most_read_cache_key(language=language, days=days, limit=limit)
     articles = cache.get(key)
     if articles is None:
-        articles = list(most_read_queryset(language=language, days=days, limit=limit, now=now))
+        articles = most_read_in_window(language=language, days=days, limit=limit, now=now)
         cache.set(key, articles, conf.ARTICLES_MOST_READ_CACHE_SECONDS)
     return articles
 
@@ -43,7 +43,7 @@ def most_read_block(
     never article ``exclude`` (the page's own). Returns the window's days (1 or 7) and the list.
 
     Reads the cached lists of ``most_read``, one more than ``limit`` so that leaving the page's article out still
-    fills the block; on a cold cache, one query per window asked.
+    fills the block; on a cold cache, two queries per window asked.
     """
     articles: list[Article] = []
     for days in (1, 7):
@@ -59,28 +59,46 @@ def most_read_cache_key(*, language: str, days: int, limit: int) -> str:
     return generation_key("most-read", language, days, limit)
 
 
-def most_read_queryset(*, language: str, days: int, limit: int, now: datetime | None = None):
-    """``most_read`` without the cache."""
-    articles = (
+def listed_articles(language: str):
+    """The public articles of ``language`` as the lists show them: section loaded, rendered bodies left out."""
+    return (
         public_articles(language=language)
         .defer("body_html", *(build_localized_fieldname("body_html", code) for code in conf.ARTICLES_LANGUAGES))
     )
+
+
+# How many of a window's most read articles are fetched for each one a list shows: those that are no longer
+# public (withdrawn, or their language emptied) are skipped, and the next ones fetched only if too few remain.
+CANDIDATES_PER_PLACE = 4
+
+
+def most_read_in_window(*, language: str, days: int, limit: int, now: datetime | None = None) -> list[Article]:
+    """The ``limit`` public articles of ``language`` with the most views in ``language`` in the last ``days``.
+
+    Bounded by the window, never by the archive: the window's daily rows (``articles_daily_views_recent``:
+    language, day) are summed per article and the top ``limit × CANDIDATES_PER_PLACE`` taken, then only those
+    articles are tested for being public (by primary key). Should too few of them be public, the next candidates
+    are fetched, four times as many each time, until the window has no more.
+    """
     recent = ArticleDailyViews.objects.filter(language=language, day__gte=first_day(days, now))
-    top = (
-        recent.filter(article__in=articles.values("pk"))
-        .values("article")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "-article")
-        .values("article")[:limit]
-    )
-    views_in_window = (
-        recent.filter(article=OuterRef("pk")).values("article").annotate(total=Sum("views")).values("total")
-    )
-    return (
-        articles.filter(pk__in=top)
-        .annotate(views_in_window=Coalesce(Subquery(views_in_window, output_field=IntegerField()), 0))
-        .order_by("-views_in_window", "-pk")
-    )
+    totals = recent.values("article").annotate(total=Sum("views")).order_by("-total", "-article")
+    wanted = limit * CANDIDATES_PER_PLACE
+    start = 0
+    found: list[Article] = []
+    while len(found) < limit:
+        candidates = {row["article"]: row["total"] for row in totals[start:start + wanted]}
+        if not candidates:
+            break
+        public = listed_articles(language).in_bulk(list(candidates))
+        for article_id, total in candidates.items():
+            if article_id in public and len(found) < limit:
+                article = public[article_id]
+                article.views_in_window = total
+                found.append(article)
+        if len(candidates) < wanted:
+            break
+        start, wanted = start + wanted, wanted * 4
+    return found
 
 
 def first_day(days: int, now: datetime | None = None) -> date:

@@ -39,7 +39,7 @@ from .limits import (
     MarkdownRejected,
     check_limits,
 )
-from .rendering import RENDERER_VERSION, normalise_line_endings, render_markdown
+from .rendering import RENDERER_VERSION, check_markdown, normalise_line_endings, render_markdown
 from .sanitizing import sanitize_html
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "RENDERER_VERSION",
     "MarkdownRejected",
     "check_limits",
+    "check_markdown",
     "normalise_line_endings",
     "render_markdown",
     "sanitize_html",

@@ -1,5 +1,7 @@
 """The Markdown converter: Python-Markdown with the authors' extensions, raw HTML escaped, typography applied."""
 
+import threading
+
 import markdown
 from markdown.extensions import Extension
 
@@ -23,11 +25,35 @@ def render_markdown(text: str, language: str) -> str:
     if not text.strip():
         return ""
     check_limits(text)
+    converter = _converter(language)
     try:
-        html = _converter(language).convert(text)
+        html = converter.reset().convert(text)
     except RecursionError as error:
+        _forget_converter(language)
         raise MarkdownRejected("too_deep_to_render", limit=MAX_NESTING) from error
+    except BaseException:
+        _forget_converter(language)
+        raise
     return sanitize_html(html)
+
+
+def render_or_refusal(text_and_language: tuple[str, str]) -> tuple[str, str | dict]:
+    """``render_markdown`` for a pool of processes: ``("html", html)``, or ``("rejected", {"code": …, **params})``
+    (a ``MarkdownRejected`` would not survive pickling: its constructor takes the code, its arguments the
+    message)."""
+    try:
+        return "html", render_markdown(*text_and_language)
+    except MarkdownRejected as rejected:
+        return "rejected", {"code": rejected.code, **rejected.params}
+
+
+def check_markdown(text: str) -> None:
+    """Raise ``MarkdownRejected`` where ``render_markdown`` would refuse ``text`` before converting it.
+
+    Linear and cheap (no conversion): what an import checks every file with before it writes anything. Only a body
+    that passes this and still overflows Python's stack while converting is refused later, by the render itself.
+    """
+    check_limits(_normalise(text))
 
 
 def normalise_line_endings(text: str) -> str:
@@ -40,9 +66,25 @@ def _normalise(text: str) -> str:
     return normalise_line_endings(replace_lone_surrogates(text)).expandtabs(4)
 
 
+# One converter per thread and language, reset before each text: Markdown objects keep state (references,
+# footnotes, abbreviations), which reset() clears, and are not thread-safe. Building one costs a third of a render.
+_converters = threading.local()
+
+
 def _converter(language: str) -> markdown.Markdown:
-    # A new instance per call: Markdown objects keep state (references, footnotes) and are not thread-safe.
     code = _language_code(language)
+    cached = _converters.__dict__.setdefault("by_language", {})
+    if code not in cached:
+        cached[code] = _new_converter(code)
+    return cached[code]
+
+
+def _forget_converter(language: str) -> None:
+    # A conversion that failed midway may leave the converter in any state: the next text gets a new one.
+    _converters.__dict__.get("by_language", {}).pop(_language_code(language), None)
+
+
+def _new_converter(code: str) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "tables", "footnotes", "abbr", "fenced_code", "sane_lists", _NewsroomExtension(typography_for(code)),

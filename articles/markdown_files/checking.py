@@ -2,7 +2,7 @@
 and against the database (keys, slugs, versions given twice, shared fields that disagree).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import zip_longest
@@ -17,7 +17,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from modeltranslation.utils import build_localized_fieldname
 
 from ..conf import conf
-from ..markdown import MarkdownRejected, render_markdown
+from ..markdown import MarkdownRejected, check_markdown
 from ..markdown.messages import rejection_message
 from ..models import Article, Author, Section, Tag, concrete_field
 from ..uploads import validate_image_upload
@@ -329,8 +329,9 @@ def check_authors(source: SourceFile) -> list[ImportProblem]:
 def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> SourceFile:
     """Read and validate one file of the imported ``folder``; raise ``SourceError`` listing every problem found.
 
-    ``check_body`` renders the body to find what the Markdown renderer refuses; the writing pass leaves that to
-    ``Model.save()``, which renders it anyway.
+    ``check_body`` measures the body against the Markdown renderer's limits (``check_markdown``, no conversion);
+    the writing pass renders it, once, and reports the rare body that passes the limits and still cannot be
+    converted.
     """
     yaml_text, body, body_line = split_front_matter(path, decode_source(path))
     values, lines = parse_front_matter(path, yaml_text)
@@ -342,7 +343,7 @@ def read_source_file(path: Path, *, folder: Path, check_body: bool = True) -> So
             problems.append(ImportProblem(path, body_line, "body", f"a {source.kind} file has no body"))
         elif check_body:
             try:
-                render_markdown(body, source.language)
+                check_markdown(body)
             except MarkdownRejected as rejected:
                 problems.append(ImportProblem(path, body_line, "body", str(rejection_message(rejected))))
     if problems:
@@ -370,6 +371,7 @@ class ImportPlan:
     shared: dict[tuple[str, str, str], tuple[Any, Path]] = field(default_factory=dict)
     named_keys: set[tuple[str, str]] = field(default_factory=set)
     bare_keys: list[tuple[str, str, ImportProblem]] = field(default_factory=list)
+    _claimed: dict[str, dict[str, str]] | None = None
 
     def add(self, source: SourceFile) -> list[ImportProblem]:
         """Register a valid file; return its conflicts with the files registered before (then it is left out)."""
@@ -464,3 +466,30 @@ class ImportPlan:
             return WRITE_ORDER.index(kind), not claims_slug, language != source_language, path
 
         return sorted(self.files, key=position)
+
+    def article_batches(self, size: int) -> Iterator[list[tuple[str, list[Path]]]]:
+        """The article files in ``write_order``, grouped by article (an article comes where its first file does),
+        ``size`` articles to a batch."""
+        groups: dict[str, list[Path]] = {}
+        for path in self.write_order():
+            kind, _claims_slug, key, _language = self.files[path]
+            if kind == ARTICLE:
+                groups.setdefault(key, []).append(path)
+        batch: list[tuple[str, list[Path]]] = []
+        for group in groups.items():
+            batch.append(group)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def claimed_article_slugs(self) -> dict[str, dict[str, str]]:
+        """The slugs article files give, as ``{slug field: {slug: key}}``: a slug made from a title steps around
+        them (``TranslatedModel.unique_slug``), since their articles may be saved later."""
+        if self._claimed is None:
+            self._claimed = {}
+            for (kind, language, slug), (key, _where) in self.slugs.items():
+                if kind == ARTICLE:
+                    self._claimed.setdefault(build_localized_fieldname("slug", language), {})[slug] = key
+        return self._claimed

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.conf import conf
 from articles.counting.backends import build_counter, view_counter
+from articles.counting.retention import daily_views_prune
 
 
 class Command(BaseCommand):
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             else:
                 if verbosity > 0:
                     self.stdout.write(f"Moved {moved} views to the database.")
+                # ARTICLES_DAILY_VIEWS_KEEP_DAYS: a no-op when unset, an index probe per language when nothing
+                # is old enough.
+                pruned = daily_views_prune()
+                if pruned and verbosity > 0:
+                    self.stdout.write(f"Deleted {pruned} daily view rows older than the days kept.")
             if every is None:
                 return
             time.sleep(every)

@@ -20,9 +20,17 @@ class Command(BaseCommand):
             "--continue-on-error", action="store_true",
             help="Import the valid files and list the others (the command still fails).",
         )
+        parser.add_argument(
+            "--processes", type=int, metavar="N",
+            help="Render bodies in a pool of N processes (default: in this one); worth it on idle CPUs only.",
+        )
 
-    def handle(self, *args, paths: list[Path], dry_run: bool, continue_on_error: bool, **options) -> None:
-        report = articles_import(paths=paths, dry_run=dry_run, continue_on_error=continue_on_error)
+    def handle(
+        self, *args, paths: list[Path], dry_run: bool, continue_on_error: bool, processes: int | None, **options
+    ) -> None:
+        report = articles_import(
+            paths=paths, dry_run=dry_run, continue_on_error=continue_on_error, processes=processes
+        )
         for line in report.summary_lines():
             self.stdout.write(line)
         if report.problems:
