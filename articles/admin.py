@@ -46,7 +46,7 @@ from .models import (
     language_field,
 )
 from .revision_history import article_revision_entries, article_version, language_diff
-from .revisions import TEXT_FIELDS
+from .revisions import LANGUAGE_PUBLICATION_FIELDS, TEXT_FIELDS
 from .roles import translator_languages
 from .search import ADMIN_SEARCH_LIMIT, article_ids_matching
 from .services import (
@@ -487,7 +487,9 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
             language_switch=self.language_switch(obj, confined_to=translator_languages(request.user)),
-            translated_fields=self.trans_opts.fields, availability_fields=Article.AVAILABILITY_FIELDS,
+            # Each language's own publication state and time follow the switch too.
+            translated_fields=[*self.trans_opts.fields, *LANGUAGE_PUBLICATION_FIELDS],
+            availability_fields=Article.AVAILABILITY_FIELDS,
             error_summary=self.error_summary(context["adminform"].form, context.get("inline_admin_formsets", [])),
         )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -65,6 +65,11 @@ def take(base: str) -> None:
         page.click('.language-switch-button[data-language="kk"]')
         page.wait_for_timeout(800)  # the preview's answer
         page.screenshot(path=str(OUTPUT / "admin-form-kk.png"))
+        # Each language's own state and time (issue #14): the form's "publication in each language" part.
+        page.locator("fieldset:has(.field-language_publication)").scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('fieldset:has(.field-language_publication)').scrollIntoView()")
+        page.evaluate("window.scrollBy(0, -70)")  # below the language switch, which stays at the top
+        page.screenshot(path=str(OUTPUT / "admin-languages-kk.png"))
         browser.close()
 
 
@@ -91,7 +96,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
-    for name in ("admin-list-kk.png", "admin-form-kk.png"):
+    for name in ("admin-list-kk.png", "admin-form-kk.png", "admin-languages-kk.png"):
         size = (OUTPUT / name).stat().st_size
         print(f"{name}: {size // 1024} KB")
         if size > MAX_BYTES:

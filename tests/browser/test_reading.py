@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from articles.models import Article, Section
 
 from ..support import record
+from .test_images import serve_media
 
 BODY = {
     "en": "## Why it matters\n\nThe new line links the airport with the old town.\n\n> We waited ten years.\n",
@@ -73,8 +74,10 @@ def test_skip_link_is_the_first_stop_for_the_keyboard(page: Page, live_server, s
 
 @pytest.mark.parametrize(("form_factor", "width", "height"), [("desktop", 1280, 1100), ("phone", 390, 844)])
 def test_article_page_screenshots(page: Page, live_server, transactional_db, form_factor, width, height, tmp_path):
-    """Screenshots of a demo article for the README; NEWSROOM_SCREENSHOTS=docs/screenshots writes them there."""
+    """Screenshots of the demo's front page and an article for the README; NEWSROOM_SCREENSHOTS=docs/screenshots
+    writes them there."""
     call_command("load_demo", verbosity=0)
+    serve_media(page)
     article = Article.objects.published().exclude(cover="").available_in("kk").first()
     folder = Path(os.environ.get("NEWSROOM_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,6 +88,13 @@ def test_article_page_screenshots(page: Page, live_server, transactional_db, for
         # Nothing may stick out sideways on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         path = folder / f"article-{language}-{form_factor}.png"
+        page.screenshot(path=path, full_page=False)
+        assert path.stat().st_size > 5_000
+        page.goto(f"{live_server.url}/{language}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Every cover on the first screen has arrived (lazy ones below it need not have).
+        page.wait_for_function("[...document.images].filter(i => i.loading !== 'lazy').every(i => i.complete)")
+        path = folder / f"front-{language}-{form_factor}.png"
         page.screenshot(path=path, full_page=False)
         assert path.stat().st_size > 5_000
 
