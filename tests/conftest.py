@@ -1,4 +1,5 @@
 import itertools
+import os
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from articles.counting.selectors import most_read_cache_key
 from articles.models import Article, Author, Byline, Section, Tag
 from articles.selectors import public_languages, tags_with_public_languages
 
-from .support import FakeClock
+from .support import FakeClock, RedisServer, needs_redis_server
 
 _numbers = itertools.count(1)
 
@@ -211,3 +212,16 @@ def admin_pages(make_article) -> list[tuple[str, dict | None]]:
         (reverse("admin:articles_article_change", args=[article.pk]), None),
         (ADD_URL, article_form(author, title_en="", **{"bylines-0-author": "", "published_at_0": "nope"})),
     ]
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis server's address: ``REDIS_URL``'s, else one started for the test (skipped without redis-server)."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    if needs_redis_server.args[0]:
+        pytest.skip("no REDIS_URL and no redis-server on PATH")
+    server = RedisServer()
+    yield server.url
+    server.stop()

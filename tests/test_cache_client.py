@@ -1,26 +1,9 @@
 """The Redis cache's client (``newsroom.cache.ReusedRedisCacheClient``): one ``redis.Redis`` per connection pool,
 made once, for every operation after."""
 
-import os
 import uuid
 
-import pytest
-
 from newsroom.cache import ResilientRedisCache
-
-from .support import RedisServer, needs_redis_server
-
-
-@pytest.fixture
-def redis_url():
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    if needs_redis_server.args[0]:
-        pytest.skip("no REDIS_URL and no redis-server on PATH")
-    server = RedisServer()
-    yield server.url
-    server.stop()
 
 
 def test_every_operation_reuses_one_client_and_still_reads_what_it_wrote(redis_url):

@@ -6,7 +6,6 @@ is ``REDIS_URL`` when set (this run's own database number), else a redis-server 
 """
 
 import http.client
-import os
 import secrets
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from .support import BROWSER, RedisServer, article_form, change_url, free_port, needs_redis_server, views_of
+from .support import BROWSER, article_form, change_url, free_port, views_of
 
 pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True)]
 
@@ -86,18 +85,6 @@ class Server:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(60)
-
-
-@pytest.fixture
-def redis_url():
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    if needs_redis_server.args[0]:
-        pytest.skip("no REDIS_URL and no redis-server on PATH")
-    server = RedisServer()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture
