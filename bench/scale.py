@@ -78,7 +78,7 @@ def tag_numbers(pk: int) -> set[int]:
 def generate(size: int) -> None:
     """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
     from django.contrib.auth.models import User
-    from django.db import connection, transaction
+    from django.db import DEFAULT_DB_ALIAS, connection, transaction
     from django.utils import timezone
 
     from articles.markdown import RENDERER_VERSION, render_markdown
@@ -150,9 +150,10 @@ def generate(size: int) -> None:
                 (article.pk, article.available_languages())
                 for article in batch if int(article.key.removeprefix(KEY_PREFIX)) % 10 == 0
             ]
-        # Day by day, as the counter writes them: a day's rows lie together in the table.
+        # Day by day, as the counter writes them: a day's rows lie together in the table. On the default connection
+        # (the router sends counting writes to a connection of their own, outside this transaction).
         for day in range(29, -1, -1):
-            ArticleDailyViews.objects.bulk_create(
+            ArticleDailyViews.objects.using(DEFAULT_DB_ALIAS).bulk_create(
                 (
                     ArticleDailyViews(article_id=pk, language=code, day=today - timedelta(days=day),
                                       views=(pk * 31 + day * 17) % 97 + 1)
