@@ -1,8 +1,9 @@
 """The editors' admin: one language switch per article form (tabs per field elsewhere), availability and
 publication state at a glance, publishing kept to those allowed."""
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Iterable
+from datetime import MAXYEAR, datetime
+from typing import Any, Literal
 
 from django import forms
 from django.conf import settings
@@ -268,6 +269,12 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return PublicationState.choices
 
     def queryset(self, request, queryset):
+        if self.value() == PublicationState.SCHEDULED:
+            # The schedule is a few articles, read in one query from the per-language indexes. As a list of ids the
+            # planner knows how few; as a condition it guesses, and then walks the whole table in publication order
+            # to fill a page of them (at 100,000 articles: 200 ms instead of 20).
+            scheduled = Article.objects.in_publication_state(PublicationState.SCHEDULED)
+            return queryset.filter(pk__in=list(scheduled.values_list("pk", flat=True)))
         if self.value() in PublicationState.values:
             return queryset.in_publication_state(PublicationState(self.value()))
         return queryset
@@ -350,6 +357,64 @@ class ArticleChangeList(ChangeList):
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+
+    def publication_dates(self) -> "PublicationDates":
+        """What the date drill-down asks of the list, asked so that it costs the same at any size of the archive."""
+        return PublicationDates(self.queryset, count=self.result_count)
+
+
+# A filtered list of at most this many articles is read whole (through its filters' indexes) for its date
+# drill-down; a larger one has articles all along the publication time's index.
+FEW_ARTICLES = 5000
+
+
+class PublicationDates:
+    """The date drill-down's questions about a list of articles (Django's ``date_hierarchy`` asks its queryset): the
+    first and last publication time, and the years or months that have articles.
+
+    Django asks ``MIN``/``MAX`` and a ``DISTINCT`` of the truncated time over the whole list. At 100,000 articles the
+    years' ``DISTINCT`` reads every row (100 ms); and for a few articles gathered at one end of the archive (the
+    scheduled ones) the planner answers ``MIN`` by walking the publication time's index from the other end, through
+    every article (250 ms). Here a list of at most ``FEW_ARTICLES`` is read whole, which its filters' indexes make
+    cheap; a longer one has its years or months found one at a time, each the first article from the start of the
+    next period on (a step of the index), as many queries as periods, however many articles they hold.
+    """
+
+    def __init__(self, queryset: models.QuerySet, *, count: int) -> None:
+        self.queryset = queryset
+        self.few = count <= FEW_ARTICLES
+        self.count = count
+
+    def aggregate(self, **aggregates) -> dict[str, Any]:
+        if not self.count:
+            return dict.fromkeys(aggregates)
+        if self.few:
+            # A subquery with a LIMIT is planned on its own: its rows are found first, then aggregated.
+            return self.queryset.order_by()[: self.count].aggregate(**aggregates)
+        return self.queryset.aggregate(**aggregates)
+
+    def datetimes(self, field_name: str, kind: Literal["year", "month", "day"], *args, **kwargs) -> Iterable[datetime]:
+        if self.few or kind not in ("year", "month"):
+            return self.queryset.datetimes(field_name, kind, *args, **kwargs)
+        periods: list[datetime] = []
+        start = None
+        while True:
+            following = self.queryset.filter(**(
+                {f"{field_name}__gte": start} if start else {f"{field_name}__isnull": False}
+            ))
+            first = following.order_by(field_name).values_list(field_name, flat=True).first()
+            if first is None:
+                return periods
+            local = timezone.localtime(first)
+            period = local.replace(month=1 if kind == "year" else local.month, day=1, hour=0, minute=0, second=0,
+                                   microsecond=0)
+            periods.append(period)
+            if kind == "year" or period.month == 12:
+                if period.year == MAXYEAR:
+                    return periods
+                start = period.replace(year=period.year + 1, month=1)
+            else:
+                start = period.replace(month=period.month + 1)
 
 
 def field_errors(form, *, anchor: str, label: str | None = None) -> list[tuple[str, str, str]]:

@@ -21,6 +21,8 @@ from typing import Protocol
 
 from django.db import models
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -150,13 +152,24 @@ class ArticlesQuery(Protocol):
 
 def translation_outdated_in(queryset: ArticlesQuery, language: str) -> models.QuerySet:
     """The articles of ``queryset`` whose ``language`` version is outdated: ``translation_status``'s rule in SQL."""
-    return (
-        queryset.available_in(language)
-        .exclude(source_language=language)
-        .alias(translation_made_from=KT(f"translated_from__{language}__source"))
-        .filter(models.Q(translation_made_from__isnull=True)
-                | ~models.Q(translation_made_from=models.F("source_fingerprint")))
-    )
+    return queryset.available_in(language).filter(outdated_condition(language))
+
+
+def outdated_condition(language: str) -> models.Q:
+    """``translation_outdated_in`` for an article available in ``language``: not its original, and not translated
+    from the current source text (translated from none counts as another).
+
+    Conditions on the row alone, so that the per-language index made for them (``articles_outdated_<language>_idx``)
+    holds exactly these articles; the comparison is one expression (``translation_is_current``), on which
+    PostgreSQL keeps statistics, so that it knows how few they are.
+    """
+    return ~models.Q(source_language=language) & ~models.Q(translation_is_current(language))
+
+
+def translation_is_current(language: str) -> Coalesce:
+    """Whether the text in ``language`` was translated from the current source text: false when from none."""
+    made_from = KT(f"translated_from__{language}__source")
+    return Coalesce(Exact(made_from, models.F("source_fingerprint")), models.Value(False))
 
 
 def article_label(article) -> str:
