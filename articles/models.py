@@ -497,6 +497,19 @@ def published_in_language_indexes() -> list[models.Index]:
     ]
 
 
+def listed_by_id_indexes() -> list[models.Index]:
+    """One partial index per language over the same articles as ``published_in_language_indexes``, by id (with the
+    language's time): whether an article found another way (an author's bylines) is public there is read from the
+    index alone, so that an author's page and the authors' sitemap cost that author's articles, not the archive's."""
+    return [
+        models.Index(
+            fields=["id", language_field("published_at", code)], condition=listed_condition(code),
+            name=f"articles_listed_{code}_by_id",
+        )
+        for code in settings.MODELTRANSLATION_LANGUAGES
+    ]
+
+
 # A common estimate of silent reading on screen; Russian and Kazakh words are longer, but so are English ones in news.
 READING_WORDS_PER_MINUTE = 200
 UPDATE_SHOWN_AFTER = timedelta(minutes=1)
@@ -683,6 +696,7 @@ class Article(TranslatedModel):
             models.Index(fields=["status", "published_at"], name="articles_published_idx"),
             *published_in_language_indexes(),
             *missing_in_language_indexes(),
+            *listed_by_id_indexes(),
             *outdated_in_language_indexes(),
             models.Index(fields=["published_at", "id"], condition=draft_condition(), name="articles_draft_idx"),
         ]
@@ -927,8 +941,9 @@ name_article_tags()
 
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("article"))
+    # The index below starts with the author, so the foreign key needs no index of its own.
     author = models.ForeignKey(
-        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author"), db_index=False
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -939,6 +954,8 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="articles_byline_unique_author")
         ]
+        # An author's articles from the index alone (their page, the authors' sitemap, the admin's author filter).
+        indexes = [models.Index(fields=["author", "article"], name="articles_byline_by_author")]
 
     def __str__(self) -> str:
         return str(self.author)

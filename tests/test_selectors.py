@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -53,3 +54,28 @@ def test_sections_and_authors_know_the_languages_they_have_public_articles_in(ma
     make_article(languages=("en",), section=section, authors=[author], status=Article.Status.DRAFT)
     assert public_languages(sections_with_public_languages().get(pk=section.pk)) == ["ru"]
     assert public_languages(authors_with_public_languages().get(pk=author.pk)) == ["ru"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_an_authors_articles_and_languages_are_read_from_the_indexes_from_their_bylines(make_article):
+    """Their cost is the author's articles, not the archive's (docs/performance.md, "an author's page"). At 100,000
+    articles the planner also checks each of the articles on ``articles_listed_<lang>_by_id``; on a few rows it may
+    walk the language's list instead."""
+    author = make_article.author()
+    make_article(authors=[author])
+
+    def plan(queryset) -> str:
+        sql, params = queryset.query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_hashjoin = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    languages = plan(authors_with_public_languages().filter(pk=author.pk))
+    articles = plan(public_articles(language="en").filter(bylines__author=author).values("pk"))
+    for shown in (languages, articles):
+        assert "articles_byline_by_author" in shown, shown
+    assert {"articles_listed_en_by_id", "articles_listed_ru_by_id", "articles_listed_kk_by_id"} <= set(
+        languages.split()
+    ), languages

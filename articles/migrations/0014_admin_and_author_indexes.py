@@ -4,12 +4,17 @@ date drill-down read those few articles instead of the table. The conditions are
 (``articles.translating.status.outdated_condition``, ``articles.models.draft_condition``), as they are today, for
 the languages in settings. On PostgreSQL 14 and later, statistics on whether each language's translation is current
 (with the original language, which it depends on), so that the planner knows how few are outdated and reads them
-from their index."""
+from their index.
+
+And, for an author's page and the authors' sitemap, which start from the author's bylines: a partial index per
+language over the articles listed there, by id (whether each of the author's articles is public, from the index
+alone), and the bylines by author and article (replacing the author's foreign-key index)."""
 
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
@@ -85,4 +90,25 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(add_current_statistics, drop_current_statistics, elidable=False),
+        *(
+            migrations.AddIndex(
+                model_name='article',
+                index=models.Index(
+                    fields=['id', f'published_at_{code}'], condition=listed(code), name=f'articles_listed_{code}_by_id',
+                ),
+            )
+            for code in settings.MODELTRANSLATION_LANGUAGES
+        ),
+        migrations.AlterField(
+            model_name='byline',
+            name='author',
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='bylines',
+                to='articles.author', verbose_name='author',
+            ),
+        ),
+        migrations.AddIndex(
+            model_name='byline',
+            index=models.Index(fields=['author', 'article'], name='articles_byline_by_author'),
+        ),
     ]
