@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.utils.translation import gettext_lazy as _
+
+
+def lift_statement_timeout(*, using: str, **kwargs) -> None:
+    """Let the migrating connection run as long as it needs: a migration builds indexes and statistics over every
+    article, which takes minutes on a big archive, while a host's ``statement_timeout`` is set for requests."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+
+
+def restore_statement_timeout(*, using: str, **kwargs) -> None:
+    """Give the connection back its own ``statement_timeout`` (the one it was opened with) after migrating."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
 
 
 class ArticlesConfig(AppConfig):
@@ -8,7 +24,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate, pre_save
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .caching import content_changed
@@ -17,6 +33,8 @@ class ArticlesConfig(AppConfig):
         from .uploads import remember_replaced_files, remove_deleted_files, remove_replaced_files
 
         register_article_revisions()
+        pre_migrate.connect(lift_statement_timeout, dispatch_uid="articles-migrate-timeout-lift")
+        post_migrate.connect(restore_statement_timeout, dispatch_uid="articles-migrate-timeout-restore")
 
         for model_name in ("Article", "Author", "Section", "Tag", "Byline"):
             model = self.get_model(model_name)

@@ -207,6 +207,23 @@ def test_postgresql_connections_carry_the_statement_and_connect_timeouts(db):
     assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 5
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql", reason="PostgreSQL's timeouts"
+)
+def test_migrations_run_without_the_statement_timeout_and_give_it_back(db):
+    from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+
+    def timeout() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert timeout() == "0"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert timeout() == "10s"
+
+
 def test_database_timeouts_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("DJANGO_DB_CONNECT_TIMEOUT", "3")
     monkeypatch.setenv("DJANGO_DB_STATEMENT_TIMEOUT", "2500")
