@@ -10,7 +10,10 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            archive_months,
+            checks,  # noqa: F401  (registers the system checks)
+        )
         from .caching import content_changed
         from .revisions import register_article_revisions
         from .search import article_deleted, article_saved
@@ -36,3 +39,8 @@ class ArticlesConfig(AppConfig):
         # Every save and import of an article passes here, so the search index never lags behind the text.
         post_save.connect(article_saved, sender=self.get_model("Article"), dispatch_uid="articles-search-save")
         post_delete.connect(article_deleted, sender=self.get_model("Article"), dispatch_uid="articles-search-delete")
+        # And the sitemap index's rollup of months never lags behind either.
+        article = self.get_model("Article")
+        pre_save.connect(archive_months.article_before_save, sender=article, dispatch_uid="articles-months-pre")
+        post_save.connect(archive_months.article_saved, sender=article, dispatch_uid="articles-months-save")
+        post_delete.connect(archive_months.article_deleted, sender=article, dispatch_uid="articles-months-delete")

@@ -81,6 +81,7 @@ def generate(size: int) -> None:
     from django.db import DEFAULT_DB_ALIAS, connection, transaction
     from django.utils import timezone
 
+    from articles.archive_months import archive_months_rebuild
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section, Tag
     from articles.search import search_index_rebuild
@@ -163,8 +164,10 @@ def generate(size: int) -> None:
             )
         if not User.objects.filter(username="scale-bench").exists():
             User.objects.create_superuser("scale-bench", password=None)
-        # bulk_create sends no signals: the search index (which the admin's search asks too) is built once here.
+        # bulk_create sends no signals: the search index (which the admin's search asks too) and the sitemap
+        # index's months are built once here.
         search_index_rebuild()
+        archive_months_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
