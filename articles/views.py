@@ -4,6 +4,7 @@ from functools import cache as once
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -118,6 +119,28 @@ def most_read_context(language: str, generation: int | None = None, *, exclude: 
     }
 
 
+class IdsFirstPaginator(Paginator):
+    """A paginator whose pages past the first read their articles' ids first, then those rows.
+
+    A deep page (``OFFSET`` thousands) of a list ordered by publication time reads the ids and times it skips from
+    the language's partial index, or sorts only those narrow pairs, instead of fetching (or sorting) every skipped
+    article whole: a section's last page at 100,000 articles went from ~17 ms to ~5 ms, a tag's from ~140 ms to
+    ~40 ms (docs/performance.md). The first page, read from the top of the index, keeps its single query. What
+    is not a queryset (search results) is paged as usual.
+    """
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom == 0 or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return Page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
 class ArticleListPage(PageMixin, ListView):
     """A page listing articles, ``ARTICLES_PER_PAGE`` at a time (``?page=N``; out of range → 404).
 
@@ -125,6 +148,7 @@ class ArticleListPage(PageMixin, ListView):
     """
 
     context_object_name = "articles"
+    paginator_class = IdsFirstPaginator
 
     def get_paginate_by(self, queryset) -> int:
         return conf.ARTICLES_PER_PAGE

@@ -218,6 +218,7 @@ def pages() -> dict[str, tuple[str, bool]]:
             f"/admin/articles/article/?q=council&state=published&section={section.pk}&missing=kk", True,
         ),
         "admin scheduled": ("/admin/articles/article/?state=scheduled", True),
+        "admin drafts": ("/admin/articles/article/?state=draft", True),
         "admin an author's articles": (f"/admin/articles/article/?author={author.pk}", True),
         "admin outdated in ru": ("/admin/articles/article/?outdated=ru", True),
     }
