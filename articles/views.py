@@ -120,25 +120,31 @@ def most_read_context(language: str, generation: int | None = None, *, exclude: 
 
 
 class IdsFirstPaginator(Paginator):
-    """A paginator whose pages past the first read their articles' ids first, then those rows.
+    """A paginator whose pages past the first read their articles' ids first, then those rows; a page in the
+    second half of the list reads its ids from the list's other end.
 
     A deep page (``OFFSET`` thousands) of a list ordered by publication time reads the ids and times it skips from
     the language's partial index, or sorts only those narrow pairs, instead of fetching (or sorting) every skipped
-    article whole: a section's last page at 100,000 articles went from ~17 ms to ~5 ms, a tag's from ~140 ms to
-    ~40 ms (docs/performance.md). The first page, read from the top of the index, keeps its single query. What
-    is not a queryset (search results) is paged as usual.
+    article whole; and the last pages, read in the opposite order (oldest first) and turned round, skip only the
+    few entries after them: a section's or a tag's last page costs about what its first does, whatever the
+    archive (docs/performance.md, finding 6). The first page keeps its single query; what is not an ordered
+    queryset (search results) is paged as usual.
     """
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom == 0 or not isinstance(self.object_list, QuerySet):
+        queryset = self.object_list
+        if bottom == 0 or not isinstance(queryset, QuerySet) or not queryset.ordered:
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return Page(list(self.object_list.filter(pk__in=ids)), number, self)
+        if bottom > self.count - top:
+            ids = list(queryset.reverse().values_list("pk", flat=True)[self.count - top:self.count - bottom])[::-1]
+        else:
+            ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        return Page(list(queryset.filter(pk__in=ids)), number, self)
 
 
 class ArticleListPage(PageMixin, ListView):
