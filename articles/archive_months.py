@@ -5,7 +5,7 @@ Every save and delete passes through the signal receivers below (wired in ``apps
 ``update()``s through ``archive_months_kept``; each refreshes only the months the articles were in before and are in
 after, by counting those months again from the language's partial index (a month's entries, whatever the
 archive's size). Writers that bypass both (``bulk_create``, a data migration, SQL) call ``archive_months_rebuild``
-(``manage.py rebuild_archive_months``).
+(``manage.py rebuild_article_counts``).
 """
 
 from collections.abc import Collection, Iterator

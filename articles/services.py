@@ -28,6 +28,7 @@ from .markdown import RENDERER_VERSION
 from .models import Article, Author, available_condition, language_field
 from .revisions import TEXT_FIELDS, TRANSLATION_RECORDS, Cause, revision_made
 from .search import search_index_update
+from .tag_counts import tag_counts_kept
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     now = timezone.now()
     drafts = articles.filter(status=Article.Status.DRAFT)
     ids = list(drafts.values_list("pk", flat=True))
-    with archive_months_kept(article_ids=ids):
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
         if at is not None:
             drafts.update(published_at=at)
         else:
@@ -72,7 +73,7 @@ def article_language_publish(*, articles: QuerySet[Article], language: str, at: 
     drafts = articles.filter(available_condition(language)).exclude(**{status_field: Article.Status.PUBLISHED})
     ids = list(drafts.values_list("pk", flat=True))
     chosen = Article.objects.filter(pk__in=ids)
-    with archive_months_kept(article_ids=ids):
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
         if at is not None:
             chosen.update(**{time_field: at})
         else:
@@ -89,7 +90,7 @@ def article_language_unpublish(*, articles: QuerySet[Article], language: str) ->
     status_field = language_field("status", language)
     published = articles.exclude(**{status_field: Article.Status.DRAFT})
     ids = list(published.values_list("pk", flat=True))
-    with archive_months_kept(article_ids=ids):
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
         count = Article.objects.filter(pk__in=ids).update(
             **{status_field: Article.Status.DRAFT, "updated_at": timezone.now()}
         )
@@ -151,7 +152,7 @@ def article_unpublish(*, articles: QuerySet[Article]) -> int:
     """Return ``articles`` to draft; their publication time is kept for when they are published again."""
     published = articles.filter(status=Article.Status.PUBLISHED)
     ids = list(published.values_list("pk", flat=True))
-    with archive_months_kept(article_ids=ids):
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
         count = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
     search_index_update(article_ids=ids)
     content_changed()

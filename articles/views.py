@@ -33,6 +33,7 @@ from .selectors import (
     published_article,
     related_articles,
     sections_with_public_languages,
+    tag_article_count,
 )
 from .site_url import absolute_url, site_root
 
@@ -250,6 +251,12 @@ class TagDetailView(TranslatedSlugMixin, ArticleListPage):
 
     def get_queryset(self):
         return public_articles(language=get_language()).filter(tags=self.tag)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs) -> Paginator:
+        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        # Counting the list itself would join every tagging of the tag with the language's index.
+        paginator.count = tag_article_count(tag=self.tag, language=get_language())
+        return paginator
 
     def get_language_urls(self) -> dict[str, str]:
         return {

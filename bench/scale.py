@@ -85,6 +85,7 @@ def generate(size: int) -> None:
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section, Tag
     from articles.search import search_index_rebuild
+    from articles.tag_counts import tag_counts_rebuild
     from articles.translating.status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
@@ -164,10 +165,11 @@ def generate(size: int) -> None:
             )
         if not User.objects.filter(username="scale-bench").exists():
             User.objects.create_superuser("scale-bench", password=None)
-        # bulk_create sends no signals: the search index (which the admin's search asks too) and the sitemap
-        # index's months are built once here.
+        # bulk_create sends no signals: the search index (which the admin's search asks too), the sitemap
+        # index's months and the tags' counts are built once here.
         search_index_rebuild()
         archive_months_rebuild()
+        tag_counts_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")

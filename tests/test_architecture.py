@@ -40,6 +40,7 @@ LAYERS = {
     "articles.selectors": DOMAIN,
     "articles.services": DOMAIN,
     "articles.archive_months": DOMAIN,
+    "articles.tag_counts": DOMAIN,
     "articles.revision_history": DOMAIN,
     "articles.counting": DOMAIN,
     "articles.translating": DOMAIN,

@@ -171,7 +171,7 @@ def test_rebuilding_gives_what_the_writes_kept(archive):
         status=Article.Status.PUBLISHED, published_at=months_ago(9), title_en="Bulk", body_en="Written in bulk.",
         slug_en="bulk", status_en=Article.Status.PUBLISHED, published_at_en=months_ago(9),
     )])
-    call_command("rebuild_archive_months", verbosity=0)
+    call_command("rebuild_article_counts", verbosity=0)
     assert rollup() == listed_months()
     assert {key: value for key, value in rollup().items() if key != ("en", f"{months_ago(9):%Y-%m}")} == kept
     assert archive_months_rebuild() == ArchiveMonth.objects.count()

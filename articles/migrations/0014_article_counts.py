@@ -1,6 +1,7 @@
 """The archive at scale, continued (docs/performance.md): the sitemap index's rollup of months (``ArchiveMonth``: per
-language and month, how many articles are listed and when the latest of them changed, counted here once from the
-articles), and a partial index over the articles listed in no language, for the admin's "Draft" filter."""
+language and month, how many articles are listed and when the latest of them changed) and each tag's count of
+listed articles per language (``TagCount``), both counted here once from the articles; and a partial index over the
+articles listed in no language, for the admin's "Draft" filter."""
 
 from functools import reduce
 from operator import or_
@@ -18,11 +19,17 @@ def listed(language: str) -> models.Q:
     return condition
 
 
-def count_months(apps, schema_editor):
+def count_articles(apps, schema_editor):
     from articles.archive_months import archive_months_rebuild
+    from articles.tag_counts import tag_counts_rebuild
 
+    article = apps.get_model("articles", "Article")
     archive_months_rebuild(
-        article_model=apps.get_model("articles", "Article"), month_model=apps.get_model("articles", "ArchiveMonth"),
+        article_model=article, month_model=apps.get_model("articles", "ArchiveMonth"),
+        languages=settings.MODELTRANSLATION_LANGUAGES,
+    )
+    tag_counts_rebuild(
+        article_model=article, tag_count_model=apps.get_model("articles", "TagCount"),
         languages=settings.MODELTRANSLATION_LANGUAGES,
     )
 
@@ -52,7 +59,24 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(count_months, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="TagCount",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("language", models.CharField(max_length=10, verbose_name="language")),
+                ("count", models.IntegerField(default=0, verbose_name="articles")),
+                ("tag", models.ForeignKey(
+                    db_index=False, on_delete=models.deletion.CASCADE, related_name="counts", to="articles.tag",
+                    verbose_name="tag",
+                )),
+            ],
+            options={
+                "verbose_name": "articles of a tag",
+                "verbose_name_plural": "articles of tags",
+                "constraints": [models.UniqueConstraint(fields=("tag", "language"), name="articles_tag_count_unique")],
+            },
+        ),
+        migrations.RunPython(count_articles, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
