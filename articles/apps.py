@@ -24,9 +24,21 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_migrate, pre_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_migrate,
+            post_save,
+            pre_delete,
+            pre_migrate,
+            pre_save,
+        )
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            archive_months,
+            checks,  # noqa: F401  (registers the system checks)
+            tag_counts,
+        )
         from .caching import content_changed
         from .revisions import register_article_revisions
         from .search import article_deleted, article_saved
@@ -54,3 +66,16 @@ class ArticlesConfig(AppConfig):
         # Every save and import of an article passes here, so the search index never lags behind the text.
         post_save.connect(article_saved, sender=self.get_model("Article"), dispatch_uid="articles-search-save")
         post_delete.connect(article_deleted, sender=self.get_model("Article"), dispatch_uid="articles-search-delete")
+        # And the sitemap index's rollup of months never lags behind either.
+        article = self.get_model("Article")
+        pre_save.connect(archive_months.article_before_save, sender=article, dispatch_uid="articles-months-pre")
+        post_save.connect(archive_months.article_saved, sender=article, dispatch_uid="articles-months-save")
+        post_delete.connect(archive_months.article_deleted, sender=article, dispatch_uid="articles-months-delete")
+        # And each tag's count of listed articles, whichever side of the relation changes.
+        pre_save.connect(tag_counts.article_before_save, sender=article, dispatch_uid="articles-tag-counts-pre")
+        post_save.connect(tag_counts.article_saved, sender=article, dispatch_uid="articles-tag-counts-save")
+        pre_delete.connect(tag_counts.article_before_delete, sender=article, dispatch_uid="articles-tag-counts-del")
+        m2m_changed.connect(
+            tag_counts.article_tags_changed, sender=article.tags.through,  # type: ignore[attr-defined]
+            dispatch_uid="articles-tag-counts-tags",
+        )

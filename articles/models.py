@@ -1002,3 +1002,51 @@ class ViewCountFlush(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class ArchiveMonth(models.Model):
+    """How many articles are listed in one language in one month (UTC) of their publication time there, and when
+    the latest of them changed: the sitemap index's rollup, so that it need not count the whole archive.
+
+    Listed (``ArticleQuerySet.listed_in``), not public: a scheduled article counts in the month it is scheduled
+    for, so a month that has passed holds exactly its public articles with no write when their time comes; the
+    sitemap index reads the current month live. Written only by ``articles.archive_months``, after every write of
+    an article; ``manage.py rebuild_article_counts`` makes it again from the articles.
+    """
+
+    language = models.CharField(_("language"), max_length=10)
+    month = models.DateField(_("month"))
+    count = models.PositiveIntegerField(_("articles"), default=0)
+    lastmod = models.DateTimeField(_("last change"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["language", "-month"]
+        verbose_name = _("month of the archive")
+        verbose_name_plural = _("months of the archive")
+        constraints = [models.UniqueConstraint(fields=["language", "month"], name="articles_archive_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.language} · {self.month:%Y-%m}: {self.count}"
+
+
+class TagCount(models.Model):
+    """How many of a tag's articles are listed in one language (``ArticleQuerySet.listed_in``: public there, or
+    scheduled to be): the tag page's count, less its scheduled articles, without reading every tagging.
+
+    Written only by ``articles.tag_counts``, by every change of an article's listing or tags;
+    ``manage.py rebuild_article_counts`` makes it again from the articles.
+    """
+
+    # The unique constraint's index starts with the tag, so the foreign key needs no index of its own.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="counts", db_index=False,
+                            verbose_name=_("tag"))
+    language = models.CharField(_("language"), max_length=10)
+    count = models.IntegerField(_("articles"), default=0)
+
+    class Meta:
+        verbose_name = _("articles of a tag")
+        verbose_name_plural = _("articles of tags")
+        constraints = [models.UniqueConstraint(fields=["tag", "language"], name="articles_tag_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} · {self.language}: {self.count}"

@@ -20,6 +20,7 @@ from django.db.models import F, FileField, QuerySet
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from .archive_months import archive_months_kept
 from .caching import content_changed
 from .conf import conf
 from .images import renditions_delete_on_commit, renditions_field_name, renditions_make
@@ -27,6 +28,7 @@ from .markdown import RENDERER_VERSION
 from .models import Article, Author, available_condition, language_field
 from .revisions import TEXT_FIELDS, TRANSLATION_RECORDS, Cause, revision_made
 from .search import search_index_update
+from .tag_counts import tag_counts_kept
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +44,18 @@ def article_publish(*, articles: QuerySet[Article], at: datetime | None = None) 
     now = timezone.now()
     drafts = articles.filter(status=Article.Status.DRAFT)
     ids = list(drafts.values_list("pk", flat=True))
-    if at is not None:
-        drafts.update(published_at=at)
-    else:
-        drafts.filter(published_at__isnull=True).update(published_at=now)
-    count = drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
-    undecided = Article.objects.filter(pk__in=ids)
-    for code in conf.ARTICLES_LANGUAGES:
-        status_field, time_field = language_field("status", code), language_field("published_at", code)
-        undecided.available_in(code).filter(**{f"{status_field}__isnull": True}).update(
-            **{status_field: Article.Status.PUBLISHED, time_field: F("published_at")}
-        )
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
+        if at is not None:
+            drafts.update(published_at=at)
+        else:
+            drafts.filter(published_at__isnull=True).update(published_at=now)
+        count = drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+        undecided = Article.objects.filter(pk__in=ids)
+        for code in conf.ARTICLES_LANGUAGES:
+            status_field, time_field = language_field("status", code), language_field("published_at", code)
+            undecided.available_in(code).filter(**{f"{status_field}__isnull": True}).update(
+                **{status_field: Article.Status.PUBLISHED, time_field: F("published_at")}
+            )
     search_index_update(article_ids=ids)  # the index keeps who is public, for speed
     content_changed()
     return count
@@ -70,11 +73,12 @@ def article_language_publish(*, articles: QuerySet[Article], language: str, at: 
     drafts = articles.filter(available_condition(language)).exclude(**{status_field: Article.Status.PUBLISHED})
     ids = list(drafts.values_list("pk", flat=True))
     chosen = Article.objects.filter(pk__in=ids)
-    if at is not None:
-        chosen.update(**{time_field: at})
-    else:
-        chosen.filter(**{f"{time_field}__isnull": True}).update(**{time_field: now})
-    count = chosen.update(**{status_field: Article.Status.PUBLISHED, "updated_at": now})
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
+        if at is not None:
+            chosen.update(**{time_field: at})
+        else:
+            chosen.filter(**{f"{time_field}__isnull": True}).update(**{time_field: now})
+        count = chosen.update(**{status_field: Article.Status.PUBLISHED, "updated_at": now})
     search_index_update(article_ids=ids)
     content_changed()
     return count
@@ -86,9 +90,10 @@ def article_language_unpublish(*, articles: QuerySet[Article], language: str) ->
     status_field = language_field("status", language)
     published = articles.exclude(**{status_field: Article.Status.DRAFT})
     ids = list(published.values_list("pk", flat=True))
-    count = Article.objects.filter(pk__in=ids).update(
-        **{status_field: Article.Status.DRAFT, "updated_at": timezone.now()}
-    )
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
+        count = Article.objects.filter(pk__in=ids).update(
+            **{status_field: Article.Status.DRAFT, "updated_at": timezone.now()}
+        )
     search_index_update(article_ids=ids)
     content_changed()
     return count
@@ -147,7 +152,8 @@ def article_unpublish(*, articles: QuerySet[Article]) -> int:
     """Return ``articles`` to draft; their publication time is kept for when they are published again."""
     published = articles.filter(status=Article.Status.PUBLISHED)
     ids = list(published.values_list("pk", flat=True))
-    count = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+    with archive_months_kept(article_ids=ids), tag_counts_kept(article_ids=ids):
+        count = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
     search_index_update(article_ids=ids)
     content_changed()
     return count

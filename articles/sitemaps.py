@@ -2,8 +2,8 @@
 one of authors, one of tags; and a Google News sitemap of the last 48 hours.
 
 Each file stays far below Google's limits (50,000 addresses, 50 MB) and is read with a range over
-``published_at`` that an index serves, so none grows slower as the archive grows; the index itself costs one
-grouped query per language.
+``published_at`` that an index serves, so none grows slower as the archive grows; the index itself reads past
+months from a rollup (``ArchiveMonth``) and counts only the current month live.
 """
 
 import re
@@ -24,7 +24,7 @@ from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import PUBLICATION_TIME_RANGE, Article, Author, Section, Tag, Translation, language_field
+from .models import PUBLICATION_TIME_RANGE, ArchiveMonth, Article, Author, Section, Tag, Translation, language_field
 from .selectors import (
     authors_with_public_languages,
     public_languages,
@@ -243,20 +243,36 @@ class ArticleFile:
     language: str
     month: datetime
     count: int
-    lastmod: datetime
+    lastmod: datetime | None
 
 
-def article_files() -> list[ArticleFile]:
-    """Every language and month that has public articles: how many and when the latest of them changed."""
-    files = []
+def article_files(*, now: datetime | None = None) -> list[ArticleFile]:
+    """Every language and month that has public articles: how many and when the latest of them changed.
+
+    Months before the current one come from the rollup (``ArchiveMonth``, one query for every language): their
+    listed articles are all public, a scheduled one's time having passed. The current month, where articles may
+    still be scheduled, is counted live from each language's partial index: a month's entries at most, whatever
+    the archive's size.
+    """
+    moment = (now or timezone.now()).astimezone(UTC)
+    this_month = datetime(moment.year, moment.month, 1, tzinfo=UTC)
+    files = [
+        ArticleFile(row.language, datetime(row.month.year, row.month.month, 1, tzinfo=UTC), row.count, row.lastmod)
+        for row in ArchiveMonth.objects.filter(
+            language__in=conf.ARTICLES_LANGUAGES, month__lt=this_month.date(), count__gt=0
+        )
+    ]
     for code in conf.ARTICLES_LANGUAGES:
+        time_field = language_field("published_at", code)
         months = (
-            Article.objects.public(code)
-            .annotate(month=TruncMonth(language_field("published_at", code), tzinfo=UTC)).order_by("-month")
+            Article.objects.public(code, now=moment).filter(**{f"{time_field}__gte": this_month})
+            .annotate(month=TruncMonth(time_field, tzinfo=UTC)).order_by()
             .values("month")
             .annotate(count=Count("pk"), lastmod=Max("updated_at"))
         )
         files += [ArticleFile(code, row["month"], row["count"], row["lastmod"]) for row in months]
+    order = {code: position for position, code in enumerate(conf.ARTICLES_LANGUAGES)}
+    files.sort(key=lambda file: (order[file.language], -file.month.timestamp()))
     return files
 
 

@@ -4,6 +4,7 @@ from functools import cache as once
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -32,6 +33,7 @@ from .selectors import (
     published_article,
     related_articles,
     sections_with_public_languages,
+    tag_article_count,
 )
 from .site_url import absolute_url, site_root
 
@@ -118,6 +120,34 @@ def most_read_context(language: str, generation: int | None = None, *, exclude: 
     }
 
 
+class IdsFirstPaginator(Paginator):
+    """A paginator whose pages past the first read their articles' ids first, then those rows; a page in the
+    second half of the list reads its ids from the list's other end.
+
+    A deep page (``OFFSET`` thousands) of a list ordered by publication time reads the ids and times it skips from
+    the language's partial index, or sorts only those narrow pairs, instead of fetching (or sorting) every skipped
+    article whole; and the last pages, read in the opposite order (oldest first) and turned round, skip only the
+    few entries after them: a section's or a tag's last page costs about what its first does, whatever the
+    archive (docs/performance.md, finding 6). The first page keeps its single query; what is not an ordered
+    queryset (search results) is paged as usual.
+    """
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        queryset = self.object_list
+        if bottom == 0 or not isinstance(queryset, QuerySet) or not queryset.ordered:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom > self.count - top:
+            ids = list(queryset.reverse().values_list("pk", flat=True)[self.count - top:self.count - bottom])[::-1]
+        else:
+            ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        return Page(list(queryset.filter(pk__in=ids)), number, self)
+
+
 class ArticleListPage(PageMixin, ListView):
     """A page listing articles, ``ARTICLES_PER_PAGE`` at a time (``?page=N``; out of range → 404).
 
@@ -125,6 +155,7 @@ class ArticleListPage(PageMixin, ListView):
     """
 
     context_object_name = "articles"
+    paginator_class = IdsFirstPaginator
 
     def get_paginate_by(self, queryset) -> int:
         return conf.ARTICLES_PER_PAGE
@@ -220,6 +251,12 @@ class TagDetailView(TranslatedSlugMixin, ArticleListPage):
 
     def get_queryset(self):
         return public_articles(language=get_language()).filter(tags=self.tag)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs) -> Paginator:
+        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        # Counting the list itself would join every tagging of the tag with the language's index.
+        paginator.count = tag_article_count(tag=self.tag, language=get_language())
+        return paginator
 
     def get_language_urls(self) -> dict[str, str]:
         return {

@@ -81,9 +81,11 @@ def generate(size: int) -> None:
     from django.db import DEFAULT_DB_ALIAS, connection, transaction
     from django.utils import timezone
 
+    from articles.archive_months import archive_months_rebuild
     from articles.markdown import RENDERER_VERSION, render_markdown
     from articles.models import Article, ArticleDailyViews, Author, Byline, Section, Tag
     from articles.search import search_index_rebuild
+    from articles.tag_counts import tag_counts_rebuild
     from articles.translating.status import record_translation_sources
 
     if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
@@ -163,8 +165,11 @@ def generate(size: int) -> None:
             )
         if not User.objects.filter(username="scale-bench").exists():
             User.objects.create_superuser("scale-bench", password=None)
-        # bulk_create sends no signals: the search index (which the admin's search asks too) is built once here.
+        # bulk_create sends no signals: the search index (which the admin's search asks too), the sitemap
+        # index's months and the tags' counts are built once here.
         search_index_rebuild()
+        archive_months_rebuild()
+        tag_counts_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -215,6 +220,7 @@ def pages() -> dict[str, tuple[str, bool]]:
             f"/admin/articles/article/?q=council&state=published&section={section.pk}&missing=kk", True,
         ),
         "admin scheduled": ("/admin/articles/article/?state=scheduled", True),
+        "admin drafts": ("/admin/articles/article/?state=draft", True),
         "admin an author's articles": (f"/admin/articles/article/?author={author.pk}", True),
         "admin outdated in ru": ("/admin/articles/article/?outdated=ru", True),
     }

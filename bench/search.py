@@ -111,6 +111,7 @@ def generate_archive() -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from articles.archive_months import archive_months_rebuild
     from articles.models import Article, Section
     from articles.search import search_index_rebuild
 
@@ -152,6 +153,7 @@ def generate_archive() -> None:
                 batch.append(article)
             Article.objects.bulk_create(batch)
         search_index_rebuild()
+        archive_months_rebuild()
     from django.db import connection
 
     with connection.cursor() as cursor:

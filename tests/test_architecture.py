@@ -39,6 +39,8 @@ LAYERS = {
     # Reads (selectors) and writes (services) over the models.
     "articles.selectors": DOMAIN,
     "articles.services": DOMAIN,
+    "articles.archive_months": DOMAIN,
+    "articles.tag_counts": DOMAIN,
     "articles.revision_history": DOMAIN,
     "articles.counting": DOMAIN,
     "articles.translating": DOMAIN,

@@ -112,3 +112,10 @@ def test_the_demo_images_stay_small():
     images = [*demo.glob("*.png"), *demo.glob("authors/*.png")]
     assert len(images) == 11
     assert all(image.stat().st_size <= 150_000 for image in images)
+
+
+def test_the_sitemap_index_counts_the_demo_as_its_files_do():
+    from tests.test_archive_months import assert_exact
+
+    load_demo()
+    assert_exact()

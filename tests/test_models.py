@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.counting.recording import article_record_view
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, PublicationState, Section
 from tests.support import ADD_URL, article_form
 
 
@@ -248,3 +248,24 @@ def test_the_articles_missing_in_a_language_are_counted_and_listed_from_that_lan
     missing = Article.objects.missing_in("kk").order_by("-published_at", "-pk")
     assert "articles_missing_kk_idx" in missing[:100].explain()
     assert "articles_missing_kk_idx" in missing.values("pk").explain()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scale the index is for: PostgreSQL's planner")
+def test_the_admins_drafts_and_scheduled_articles_are_read_from_indexes_not_the_table(make_article):
+    published = {"status": Article.Status.PUBLISHED, "published_at": timezone.now() - timedelta(hours=1)}
+    rows = [Article(**published, title_en=f"Story {number}", body_en="Text.", title_kk=f"Жаңалық {number}",
+                    body_kk="Мәтін.") for number in range(3000)]
+    for row in rows:
+        row.settle_language_publication()  # what save() does, which bulk_create skips
+    Article.objects.bulk_create(rows)
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(3)]
+    scheduled = [make_article(published_at=timezone.now() + timedelta(days=1)) for _ in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    draft_list = Article.objects.in_publication_state(PublicationState.DRAFT).order_by("-published_at", "-pk")
+    assert "articles_draft_idx" in draft_list[:100].explain()
+    assert "articles_draft_idx" in draft_list.values("pk").explain()
+    scheduled_list = Article.objects.in_publication_state(PublicationState.SCHEDULED)
+    plan = scheduled_list.values("pk").explain()
+    assert "Seq Scan" not in plan and "articles_public_en_idx" in plan, plan
+    assert set(draft_list) == set(drafts) and set(scheduled_list) == set(scheduled)

@@ -199,6 +199,28 @@ def test_pagination_leads_to_later_and_earlier_articles_in_the_pages_language(
     assert f'<a rel="next" href="?page=3">{earlier}</a>' in html
 
 
+def test_a_later_page_reads_its_ids_first_from_the_nearer_end_then_those_articles(client, make_article, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    articles = [make_article(published_at=timezone.now() - timedelta(hours=hours)) for hours in range(1, 8)]
+    make_article(status=Article.Status.DRAFT)
+    for page, expected in [(2, articles[2:4]), (3, articles[4:6]), (4, articles[6:])]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/en/", {"page": page})
+        assert list(response.context["articles"]) == expected
+        id_queries = [query["sql"] for query in queries.captured_queries
+                      if query["sql"].startswith('SELECT "articles_article"."id" AS "pk" FROM')]
+        assert len(id_queries) == 1
+        # The last page is read from the oldest end: it skips the few entries after it, not the thousands before.
+        from_the_oldest = {2: "DESC LIMIT 2 OFFSET 2", 3: "ASC LIMIT 2 OFFSET 1", 4: "ASC LIMIT 1"}[page]
+        assert id_queries[0].endswith(from_the_oldest), id_queries[0]
+    cache.clear()
+    with CaptureQueriesContext(connection) as first_page:
+        client.get("/en/")
+    assert not [query for query in first_page.captured_queries
+                if query["sql"].startswith('SELECT "articles_article"."id" AS "pk" FROM')]
+
+
 def test_hreflang_alternates_cover_available_languages_and_x_default(client, make_article):
     article = make_article(languages=("ru", "kk"))
     html = client.get(article.get_absolute_url("kk")).content.decode()

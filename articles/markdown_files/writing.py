@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import DatabaseError, models, transaction
 from modeltranslation.utils import build_localized_fieldname
 
+from ..archive_months import archive_months_deferred
 from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
@@ -430,7 +431,7 @@ def write_article_batch(
         drafts.append(draft)
     assign_free_slugs(drafts, claimed)
     render_bodies(drafts, renderer, report)
-    with revisions_in_bulk(cause=Cause.IMPORT) as revisions, search_index_deferred():
+    with revisions_in_bulk(cause=Cause.IMPORT) as revisions, search_index_deferred(), archive_months_deferred():
         for draft in drafts:
             try:
                 saved = article_save_draft(draft, run=run, bylines_later=True)

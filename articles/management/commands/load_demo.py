@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.archive_months import archive_months_rebuild
 from articles.conf import conf
 from articles.markdown_files import articles_import
 from articles.models import Article, ArticleDailyViews, language_field
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 published_at__isnull=False, updated_at__gt=F("published_at"),
                 updated_at__lt=F("created_at") + IMPORTED_WITHIN,
             ).update(updated_at=F("published_at"))
+            archive_months_rebuild()  # the sitemap index's months, after these plain UPDATEs
             add_todays_views()
         for line in report.summary_lines():
             self.stdout.write(line)
