@@ -136,7 +136,7 @@ class SearchQuery:
         """The first word of ``text`` that matches, or None.
 
         Most bodies on a page of results match in their title or lead only, and are read to the end: their words
-        are cut, case-folded and stemmed a list at a time (``stems``), and walked one by one only when one of them
+        are cut, case-folded and stemmed a list at a time (``stems_of``), and walked one by one only when one of them
         matches. A text that holds none of the prefixes (case-folded: ``str.casefold`` folds letter by letter, so
         a folded word is part of the folded text) has no word that begins with one.
         """
@@ -148,7 +148,7 @@ class SearchQuery:
         if self.prefixes and any(prefix in text.casefold() for prefix in self.prefixes):
             matching.update(word for word in set(folded) if word.startswith(self.prefixes))
         if self.stems:
-            stemmed = stems(folded, self.language)
+            stemmed = stems_of(folded, self.language)
             if not self.stems.isdisjoint(stemmed):
                 matching.update(word for word, form in zip(folded, stemmed, strict=True) if form in self.stems)
         if not matching:
@@ -162,7 +162,7 @@ KNOWN_STEMS: dict[str, dict[str, str]] = {}
 MAX_KNOWN_STEMS = 200_000
 
 
-def stems(words: list[str], language: str) -> list[str]:
+def stems_of(words: list[str], language: str) -> list[str]:
     """``stem(word, language)`` of each case-folded word."""
     if not stemmer_name(language):
         return words
