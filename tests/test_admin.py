@@ -314,6 +314,43 @@ def test_filters_by_section_author_and_missing_or_outdated_language(admin_client
     assert listed(admin_client, outdated="ru") == {outdated_ru}
 
 
+def test_a_searchs_date_drill_down_offers_the_years_of_its_matches(admin_client, make_article):
+    now = timezone.now()
+    old, recent = make_article(body_en="Harbour cranes."), make_article(body_en="Harbour ferries.")
+    make_article(body_en="Nothing of the kind.")
+    Article.objects.filter(pk=old.pk).update(published_at=now.replace(year=now.year - 3))
+    html = admin_client.get(reverse(CHANGELIST), {"q": "harbour"}).content.decode()
+    years = set(re.findall(r"published_at__year=(\d+)", html))
+    assert years == {str(now.year - 3), str(recent.published_at.year)}
+
+
+def test_the_admins_matches_are_the_newest_in_each_language_drafts_included(make_article):
+    from articles.search import article_ids_matching
+
+    now = timezone.now()
+    newest = make_article(body_en="Lighthouse keepers.", status=Article.Status.DRAFT, published_at=now)
+    older = make_article(body_en="Lighthouse tours.", published_at=now - timedelta(days=3))
+    oldest = make_article(body_en="Lighthouse repairs.", published_at=now - timedelta(days=9))
+    assert article_ids_matching(text="lighthouse", limit=2) == ([newest.pk, older.pk], True)
+    assert article_ids_matching(text="lighthouse", limit=3) == ([newest.pk, older.pk, oldest.pk], False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.django_db
+def test_search_has_one_index_per_language_and_trigram_indexes_for_titles_and_keys():
+    from django.conf import settings
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('articles_article', "
+                       "'articles_search_document')")
+        names = {row[0] for row in cursor.fetchall()}
+    languages = settings.MODELTRANSLATION_LANGUAGES
+    assert {f"articles_search_document_gin_{code}_all" for code in languages} <= names
+    assert {f"articles_article_title_{code}_trigram" for code in languages} | {"articles_article_key_trigram"} <= names
+    # The one over every language and the ones over the listed rows are gone.
+    assert not {"articles_search_document_gin", *(f"articles_search_document_gin_{code}" for code in languages)} & names
+
+
 def test_searched_and_filtered_list_query_count_does_not_grow_with_rows(admin_client, make_article, section):
     author = make_article.author()
     parameters = {"q": "body", "state": "published", "section": section.pk, "author": author.pk, "missing": "kk"}

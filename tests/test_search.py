@@ -334,3 +334,16 @@ def test_a_scheduled_article_is_found_once_its_time_comes_without_being_saved_ag
     assert found(client, "en", "ferry") == []
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=2))  # the clock the rule reads
     assert found(client, "en", "ferry") == [article.pk]
+
+
+def test_the_search_forms_sections_are_read_once_however_often_the_field_is_shown(section):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.search.views import SearchForm
+
+    form = SearchForm({"q": "harbour"})
+    with CaptureQueriesContext(connection) as captured:
+        shown = [str(form["section"]) for _ in range(2)]
+    assert len(captured) == 1
+    assert shown[0] == shown[1] and f'<option value="{section.pk}">' in shown[0]

@@ -107,15 +107,13 @@ def article_ids_matching(*, text: str, limit: int = ADMIN_SEARCH_LIMIT) -> tuple
     """The ids of the articles, drafts included, whose text in some language matches ``text``: in each language
     the newest ``limit`` matches. Also returns whether some language had more."""
     from ..conf import conf
-    from ..models import Article
 
     backend = search_backend()
     found: dict[int, None] = {}
     more = False
     for language in conf.ARTICLES_LANGUAGES:
         if query := parse_query(text, language):
-            matches = backend.filter(Article.objects.all(), query).order_by("-published_at", "-pk")
-            ids = list(matches.values_list("pk", flat=True)[: limit + 1])
+            ids = backend.matching_ids(query, limit=limit + 1)
             more = more or len(ids) > limit
             found.update(dict.fromkeys(ids[:limit]))
     return list(found), more

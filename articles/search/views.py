@@ -31,13 +31,26 @@ class IsoDateInput(forms.DateInput):
         return super().format_value(value)
 
 
+class SectionChoices(forms.models.ModelChoiceIterator):
+    """The sections, read once per form in one query. Django's iterator reads them through ``iterator()``, which
+    on PostgreSQL opens a server-side cursor (three round trips), and again for each time the field is shown."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for section in self.queryset:  # evaluated once, then the queryset's cache
+            yield self.choice(section)
+
+
+class SectionField(forms.ModelChoiceField):
+    iterator = SectionChoices
+
+
 class SearchForm(forms.Form):
     """What a reader searches for and how to narrow it; each invalid filter is reported and left out."""
 
     q = forms.CharField(label=_("Search for"), required=False)
-    section = forms.ModelChoiceField(
-        Section.objects.all(), label=_("Section"), required=False, empty_label=_("All sections")
-    )
+    section = SectionField(Section.objects.all(), label=_("Section"), required=False, empty_label=_("All sections"))
     since = forms.DateField(label=_("From"), required=False, widget=IsoDateInput)
     until = forms.DateField(label=_("To"), required=False, widget=IsoDateInput)
     sort = forms.ChoiceField(

@@ -1,0 +1,80 @@
+"""Highlights and snippets (articles/search/text.py): the fast paths mark exactly what a word-by-word test marks."""
+
+import pytest
+from django.utils.html import escape
+
+from articles.search.text import WORD, SearchQuery, highlight, parse_query, snippet
+
+TRICKY_TEXTS = [
+    "",
+    "no letters here: 123 — ... !!!",
+    "Running runners ran; the RUN runs.",
+    "<script>alert('run')</script> & &amp; \"quoted\" run's",
+    "Straße STRASSE strasse ﬁre fire FIRE",
+    "İstanbul ISTANBUL istanbul İSTANBUL",
+    "ΣΟΦΟΣ σοφος σοφός Σοφός",
+    "Станция станции СТАНЦИЯМИ станцию вокзал",
+    "Қазақстанның Қазақстанда ҚАЗАҚСТАН қазақ Алматыда мектептерде мектебі",
+    "word" * 30 + " run " + "tail " * 100,
+    " ".join(["filler"] * 200) + " станции " + " ".join(["конец"] * 200),
+]
+QUERIES = [
+    ("run", "en"), ("runners fire", "en"), ("straße", "en"), ("istanbul", "en"), ("σοφος", "en"),
+    ("станция", "ru"), ("вокзал станции", "ru"), ("Қазақстанның", "kk"), ("мектептерде алматы", "kk"),
+    ("қа", "kk"), ("script amp", "en"), ("...", "en"),
+]
+
+
+def highlight_word_by_word(text: str, query: SearchQuery) -> str:
+    """The reference: every word tested on its own against every term."""
+    parts, position = [], 0
+    for match in WORD.finditer(text):
+        if any(term.matches(match.group().casefold(), query.language) for term in query.terms):
+            parts += [escape(text[position:match.start()]), f"<mark>{escape(match.group())}</mark>"]
+            position = match.end()
+    return "".join([*parts, escape(text[position:])])
+
+
+def first_match_word_by_word(text: str, query: SearchQuery) -> int | None:
+    for match in WORD.finditer(text):
+        if any(term.matches(match.group().casefold(), query.language) for term in query.terms):
+            return match.start()
+    return None
+
+
+@pytest.mark.parametrize(("words", "language"), QUERIES)
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_highlight_marks_what_a_word_by_word_test_marks(text, words, language):
+    query = parse_query(words, language)
+    assert str(highlight(text, query)) == highlight_word_by_word(text, query)
+    first = query.first_match(text)
+    assert (first.start() if first else None) == first_match_word_by_word(text, query)
+
+
+@pytest.mark.parametrize(("words", "language"), QUERIES)
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_snippet_begins_near_the_first_match_a_word_by_word_test_finds(text, words, language):
+    query = parse_query(words, language)
+    result = str(snippet(text, query))
+    first = first_match_word_by_word(text, query)
+    if first is None or first < 80:
+        assert not result.startswith("… ")
+    else:
+        assert result.startswith("… ")
+        assert "<mark>" in result
+    assert "<script>" not in result
+
+
+def test_a_query_without_words_marks_nothing_and_escapes_everything():
+    query = parse_query("!!!", "en")
+    assert not query
+    assert str(highlight("<b>run</b>", query)) == "&lt;b&gt;run&lt;/b&gt;"
+    assert str(snippet("<b>run</b>", query)) == "&lt;b&gt;run&lt;/b&gt;"
+
+
+def test_the_same_query_marks_the_same_words_when_asked_again():
+    query = parse_query("станция", "ru")
+    text = "Станции нет. Станция есть."
+    assert str(highlight(text, query)) == str(highlight(text, query)) == (
+        "<mark>Станции</mark> нет. <mark>Станция</mark> есть."
+    )
