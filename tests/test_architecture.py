@@ -40,6 +40,7 @@ LAYERS = {
     "articles.selectors": DOMAIN,
     "articles.services": DOMAIN,
     "articles.revision_history": DOMAIN,
+    "articles.page_shells": DOMAIN,
     "articles.counting": DOMAIN,
     "articles.translating": DOMAIN,
     "articles.markdown_files": DOMAIN,
