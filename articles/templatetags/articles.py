@@ -51,7 +51,8 @@ def per_request(context, template_name: str) -> str:
     """A part of the page that changes with every request (the view count, the most-read block): the template
     ``template_name`` rendered with the page's context; in a page being kept as a shell (``articles.page_shells``),
     a mark that the view fills on every request. Such a part may use only ``view_count`` and the most-read
-    variables (``most_read``, ``most_read_key``, ``most_read_seconds``): a shell's parts get nothing else.
+    variables (``most_read``, ``most_read_key``, ``most_read_seconds``): a shell's parts get nothing else. Never
+    inside ``{% cache %}``, which would keep the mark.
 
     Usage: ``{% per_request "articles/includes/view_count.html" %}``.
     """
