@@ -143,6 +143,7 @@ def test_staff_never_get_nor_leave_shells(client, make_article, editor):
     client.force_login(editor)
     first, second = read(client, article), read(client, article)
     assert not from_shell(first) and not from_shell(second)
+    assert shown_count(second) == "0 views"  # the part, rendered in the page as before
     assert cache.get(shell_key(first.wsgi_request, "en")) is None
 
 
