@@ -1,6 +1,7 @@
 """Public pages, in the language of the URL: front page, article, author, section and tag pages."""
 
 from functools import cache as once
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -22,6 +25,7 @@ from .counting.selectors import current_view_count, most_read_block
 from .images import picture_of
 from .markdown.typography import typeset_text
 from .models import Article, Section, Tag, TranslatedModel, Translation
+from .page_shells import Shell, lookup, make_shell, may_use_shell, shell_key, store
 from .selectors import (
     Translated,
     authors_with_public_languages,
@@ -287,7 +291,14 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         language = get_language()
         self.preview = False
-        self.generation = content_generation()
+        # Readers without a session: the page from its shell when there is one (articles/page_shells.py).
+        self.shell_key = shell_key(request, language) if may_use_shell(request) else None
+        if self.shell_key is None:
+            self.generation = content_generation()
+        else:
+            shell, self.generation = lookup(self.shell_key)
+            if shell is not None:
+                return self.serve_shell(shell, current_view_count(shell.article_id))
         self.object = published_article(slug=kwargs["slug"], language=language, generation=self.generation)
         unseen = self.object is None or (
             language in self.object.available_languages() and language not in self.object.public_languages()
@@ -308,6 +319,8 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
         if self.content_language == language and (redirect := self.slug_redirect(self.object, language)):
             return redirect
 
+        if self.shell_key is not None and not self.preview:
+            return self.render_shell(self.shell_key)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
             # A draft must never be cached for others, nor indexed.
@@ -315,6 +328,35 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
             response["X-Robots-Tag"] = "noindex"
         else:
             count_page_view(request, response, article_id=self.object.pk, language=self.content_language)
+        return response
+
+    def render_shell(self, key: str) -> HttpResponse:
+        """The page, made with marks where its per-request parts go, filled; kept as a shell when it may be."""
+        response = cast(
+            TemplateResponse, self.render_to_response(self.get_context_data(object=self.object, page_shell_marks=True))
+        )
+        shell = make_shell(
+            response.rendered_content, article_id=self.object.pk, content_language=self.content_language,
+            nonce=getattr(self.request, "_csp_nonce", None), generation=self.generation,
+        )
+        store(key, shell)
+        return self.serve_shell(shell, self.object.view_count, response)
+
+    def serve_shell(self, shell: Shell, view_count: int, response: HttpResponse | None = None) -> HttpResponse:
+        """``shell`` filled with its parts rendered now (the count ``view_count``), as ``response`` (default: a new
+        one), the view counted."""
+        part_context = {
+            "view_count": view_count,
+            **most_read_context(get_language(), self.generation, exclude=shell.article_id),
+        }
+        parts = {name: render_to_string(name, part_context) for name in shell.part_names()}
+        fresh_nonce = getattr(self.request, "csp_nonce", None) if shell.nonce else None  # made on first use
+        content = shell.fill(parts, nonce=None if fresh_nonce is None else str(fresh_nonce))
+        if response is None:
+            response = HttpResponse(content)
+        else:
+            response.content = content
+        count_page_view(self.request, response, article_id=shell.article_id, language=shell.content_language)
         return response
 
     def shown_languages(self) -> list[str]:
@@ -347,6 +389,7 @@ class ArticleDetailView(TranslatedSlugMixin, PageMixin, DetailView):
 
         context.update(
             preview=self.preview,
+            view_count=article.view_count,
             text=article.in_language(content_language),
             content_language=content_language,
             is_fallback=content_language != language,

@@ -42,6 +42,7 @@ LAYERS = {
     "articles.archive_months": DOMAIN,
     "articles.tag_counts": DOMAIN,
     "articles.revision_history": DOMAIN,
+    "articles.page_shells": DOMAIN,
     "articles.counting": DOMAIN,
     "articles.translating": DOMAIN,
     "articles.markdown_files": DOMAIN,

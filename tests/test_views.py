@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from articles.markdown.typography import typeset_text
 from articles.models import Article, Section, Tag
+from articles.page_shells import shell_key
 
 from .support import BROWSER, KEPT_BACK, keep_back, record, time_comes
 
@@ -486,13 +488,20 @@ def test_without_a_site_url_absolute_links_leave_out_the_port_of_the_host_header
     assert ":8443" not in html
 
 
-def test_the_page_cache_keeps_one_entry_whatever_port_the_host_header_names(client, make_article):
+def test_the_page_cache_keeps_one_entry_whatever_port_the_host_header_names(client, rf, make_article):
     article = make_article()
+    # With a session cookie, the page is made every time (no shell), and its parts' key is in the context.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
     keys = {
         client.get(article.get_absolute_url("en"), headers={"host": f"testserver:{port}"}).context["page_cache_key"]
         for port in (80, 8080, 65535)
     }
     assert len(keys) == 1
+    shell_keys = {
+        shell_key(rf.get(article.get_absolute_url("en"), headers={"host": f"testserver:{port}"}), "en")
+        for port in (80, 8080, 65535)
+    }
+    assert len(shell_keys) == 1
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])

@@ -16,6 +16,7 @@ from ..caching import generation_key
 from ..conf import conf
 from ..images import Picture, picture_of
 from ..markdown.typography import typeset_text
+from ..page_shells import mark
 from ..selectors import menu_sections, public_articles
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,21 @@ def text(obj, field_name: str) -> str:
         if value := obj.translated(field_name, code):
             return format_html('<span lang="{}">{}</span>', code, value)
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def per_request(context, template_name: str) -> str:
+    """A part of the page that changes with every request (the view count, the most-read block): the template
+    ``template_name`` rendered with the page's context; in a page being kept as a shell (``articles.page_shells``),
+    a mark that the view fills on every request. Such a part may use only ``view_count`` and the most-read
+    variables (``most_read``, ``most_read_key``, ``most_read_seconds``): a shell's parts get nothing else. Never
+    inside ``{% cache %}``, which would keep the mark.
+
+    Usage: ``{% per_request "articles/includes/view_count.html" %}``.
+    """
+    if context.get("page_shell_marks"):
+        return mark_safe(mark(template_name))
+    return context.template.engine.get_template(template_name).render(context)
 
 
 @register.simple_tag
