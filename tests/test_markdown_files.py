@@ -557,15 +557,16 @@ def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_pa
 
 
 def fail_to_write(key: str, monkeypatch) -> None:
-    """Make the database refuse the article ``key`` while it is saved, after every check has passed."""
-    save = Article.save
+    """Make the database refuse the article ``key`` while it is saved, alone or in bulk, after every check has
+    passed."""
+    prepare = Article.prepare_to_save
 
-    def refuse(self, *args, **kwargs):
+    def refuse(self, **kwargs):
         if self.key == key:
             raise DatabaseError("disk I/O error")
-        return save(self, *args, **kwargs)
+        return prepare(self, **kwargs)
 
-    monkeypatch.setattr(Article, "save", refuse)
+    monkeypatch.setattr(Article, "prepare_to_save", refuse)
 
 
 def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):
@@ -786,10 +787,10 @@ def test_articles_in_several_batches_are_written_whole_each_saved_once(tmp_path,
         for language, title in (("en", f"Bus route {number}"), ("ru", f"Автобусный маршрут {number}")):
             write_article(tmp_path, f"route-{number}", language, title=title, author="Elena Kim",
                           author_key="elena", section="City", section_key="city", body=f"Text {number}.")
-    saves = []
-    save = Article.save
-    monkeypatch.setattr(Article, "save", lambda self, *args, **kwargs: (saves.append(self.key),
-                                                                         save(self, *args, **kwargs)))
+    saves = []  # every save prepares the article once, whether it is saved alone or inserted in bulk
+    prepare = Article.prepare_to_save
+    monkeypatch.setattr(Article, "prepare_to_save", lambda self, **kwargs: (saves.append(self.key),
+                                                                             prepare(self, **kwargs)))
 
     output = import_articles(tmp_path)
 
@@ -816,7 +817,7 @@ def test_a_title_made_slug_steps_around_a_slug_a_later_article_claims(tmp_path):
 
 
 def test_bodies_rendered_by_a_pool_of_processes_are_those_rendered_here(tmp_path, monkeypatch):
-    monkeypatch.setattr(markdown_files.writing.BodyRenderer, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(markdown_files.writing.ImportPool, "CHUNK", 3)
     for number in range(4):
         write_article(tmp_path, f"story-{number}", body=f"## Part {number}\n\n\"Quoted\" -- text[^1].\n\n[^1]: Note.")
 
