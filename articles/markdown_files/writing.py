@@ -363,6 +363,10 @@ def articles_import(
         if report.problems and not continue_on_error:
             return report
         run = ImportRun(dry_run=dry_run)
+        # The plan and everything loaded so far live through the run: frozen, they are left out of the collections
+        # after each batch (below), which would otherwise go through all of them, a longer list the larger the run.
+        gc.collect()
+        gc.freeze()
         try:
             with transaction.atomic():
                 if continue_on_error:
@@ -392,6 +396,8 @@ def articles_import(
             report.outcomes.clear()
             for storage, name in run.stored_files:
                 storage.delete(name)
+        finally:
+            gc.unfreeze()
     return report
 
 
