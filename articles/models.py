@@ -705,14 +705,7 @@ class Article(TranslatedModel):
         return self.first_translation("title")
 
     def save(self, *args, **kwargs) -> None:
-        self.key = blank_to_none(self.key)
-        self.fill_slugs("title")
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        self.settle_language_publication()
-        self.render_body()
-        record_translation_sources(self)
-        update_image_renditions(self, "cover", kwargs.get("update_fields"))
+        self.prepare_to_save(update_fields=kwargs.get("update_fields"))
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name for field in self._meta.concrete_fields
@@ -731,6 +724,19 @@ class Article(TranslatedModel):
     def get_absolute_url(self, language: str | None = None) -> str:
         """This article's address in ``language`` (default: the active one), else in its first language."""
         return self.url_by_slug("articles:article_detail", language)
+
+    def prepare_to_save(self, *, update_fields=None) -> None:
+        """Set what every save derives before writing: key, slugs, publication states, rendered bodies,
+        translation records and cover renditions. ``save`` calls it; so does a writer that inserts many new
+        articles at once (``bulk_create``), before inserting them."""
+        self.key = blank_to_none(self.key)
+        self.fill_slugs("title")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.settle_language_publication()
+        self.render_body()
+        record_translation_sources(self)
+        update_image_renditions(self, "cover", update_fields)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

@@ -2,13 +2,14 @@
 
 import io
 import itertools
+import json
 from datetime import UTC, datetime
 
 import pytest
 import yaml
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from PIL import Image
 from reversion.models import Version
@@ -17,7 +18,7 @@ from articles import markdown_files
 from articles.conf import conf
 from articles.markdown import MAX_NESTING, MAX_SOURCE_CHARS, render_markdown, rendering
 from articles.markdown_files.reading import quoted
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import Article, Author, Byline, Section, SlugHistory, Tag
 from articles.search import article_ids_matching
 from articles.translating.status import TranslationStatus, translation_statuses
 from tests.support import failed_import, import_articles, write_article, write_source
@@ -557,15 +558,16 @@ def test_continue_on_error_imports_the_good_files_lists_the_bad_and_fails(tmp_pa
 
 
 def fail_to_write(key: str, monkeypatch) -> None:
-    """Make the database refuse the article ``key`` while it is saved, after every check has passed."""
-    save = Article.save
+    """Make the database refuse the article ``key`` while it is saved, alone or in bulk, after every check has
+    passed."""
+    prepare = Article.prepare_to_save
 
-    def refuse(self, *args, **kwargs):
+    def refuse(self, **kwargs):
         if self.key == key:
             raise DatabaseError("disk I/O error")
-        return save(self, *args, **kwargs)
+        return prepare(self, **kwargs)
 
-    monkeypatch.setattr(Article, "save", refuse)
+    monkeypatch.setattr(Article, "prepare_to_save", refuse)
 
 
 def test_a_database_error_while_writing_rolls_back_the_whole_run(tmp_path, monkeypatch):
@@ -786,10 +788,10 @@ def test_articles_in_several_batches_are_written_whole_each_saved_once(tmp_path,
         for language, title in (("en", f"Bus route {number}"), ("ru", f"Автобусный маршрут {number}")):
             write_article(tmp_path, f"route-{number}", language, title=title, author="Elena Kim",
                           author_key="elena", section="City", section_key="city", body=f"Text {number}.")
-    saves = []
-    save = Article.save
-    monkeypatch.setattr(Article, "save", lambda self, *args, **kwargs: (saves.append(self.key),
-                                                                         save(self, *args, **kwargs)))
+    saves = []  # every save prepares the article once, whether it is saved alone or inserted in bulk
+    prepare = Article.prepare_to_save
+    monkeypatch.setattr(Article, "prepare_to_save", lambda self, **kwargs: (saves.append(self.key),
+                                                                             prepare(self, **kwargs)))
 
     output = import_articles(tmp_path)
 
@@ -816,7 +818,7 @@ def test_a_title_made_slug_steps_around_a_slug_a_later_article_claims(tmp_path):
 
 
 def test_bodies_rendered_by_a_pool_of_processes_are_those_rendered_here(tmp_path, monkeypatch):
-    monkeypatch.setattr(markdown_files.writing.BodyRenderer, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(markdown_files.writing.ImportPool, "CHUNK", 3)
     for number in range(4):
         write_article(tmp_path, f"story-{number}", body=f"## Part {number}\n\n\"Quoted\" -- text[^1].\n\n[^1]: Note.")
 
@@ -825,6 +827,111 @@ def test_bodies_rendered_by_a_pool_of_processes_are_those_rendered_here(tmp_path
     for article in Article.objects.all():
         assert article.body_html_en == render_markdown(article.body_en, "en")
         assert "“Quoted”" in article.body_html_en
+
+
+def imported_state() -> dict:
+    """What an import stored, with rows named by keys instead of primary keys (which differ from run to run)."""
+    section_keys = dict(Section.objects.values_list("pk", "key"))
+    skipped = {"id", "created_at", "updated_at", "section_id"}
+    columns = [field.attname for field in Article._meta.concrete_fields if field.attname not in skipped]
+    articles = []
+    for row in Article.objects.order_by("key").values(*columns, "section_id"):
+        row["section"] = section_keys.get(row.pop("section_id"))
+        articles.append(row)
+    revisions = []
+    for version in Version.objects.select_related("revision").order_by("object_repr"):
+        fields = json.loads(version.serialized_data)[0]["fields"]
+        fields["section"] = section_keys.get(fields["section"])
+        revisions.append((version.object_repr, version.revision.get_comment(), fields))
+    return {
+        "articles": articles,
+        "revisions": revisions,
+        "bylines": list(Byline.objects.order_by("article__key", "position")
+                        .values_list("article__key", "author__key", "position")),
+        "tags": sorted(Article.tags.through.objects.values_list("article__key", "tag__key")),
+        "search": {word: sorted(Article.objects.filter(pk__in=article_ids_matching(text=word)[0])
+                                .values_list("key", flat=True))
+                   for word in ("tram", "budget", "бюджет")},
+        "former slugs": SlugHistory.objects.count(),
+    }
+
+
+def test_new_articles_inserted_in_bulk_are_stored_as_saving_them_one_by_one_stores_them(tmp_path, monkeypatch):
+    shared = {"status": "published", "published_at": "2025-09-20T10:15:00+05:00", "source_language": "en"}
+    for number in range(4):
+        write_article(tmp_path, f"tram-{number}", "en", title=f"Tram line {number}", author="Elena Kim",
+                      author_key="elena", section="City", section_key="city", tags={"transport": "Transport"},
+                      body=f"The tram budget, part {number}.", **shared)
+        write_article(tmp_path, f"tram-{number}", "ru", title=f"Трамвайная линия {number}", author="Елена Ким",
+                      author_key="elena", section="Город", section_key="city", tags={"transport": "Транспорт"},
+                      body=f"Бюджет трамвая, часть {number}.", language_status="draft", **shared)
+    write_article(tmp_path, "tram-slugged", "en", title="Tram line 0", slug="own-slug", **shared)
+    inserted = []
+    insert = markdown_files.writing.articles_insert_drafts
+    monkeypatch.setattr(markdown_files.writing, "articles_insert_drafts",
+                        lambda drafts, **kwargs: inserted.append(insert(drafts, **kwargs)) or inserted[-1])
+
+    with transaction.atomic():
+        import_articles(tmp_path)
+        in_bulk = imported_state()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(markdown_files.writing, "insertable_in_bulk", lambda draft: False)
+    import_articles(tmp_path)
+    one_by_one = imported_state()
+
+    assert len(inserted[0]) == 5  # every article of the first run was inserted in bulk
+    assert in_bulk == one_by_one
+    assert [row["slug_en"] for row in in_bulk["articles"]][:2] == ["tram-line-0", "tram-line-1"]
+    assert in_bulk["search"]["бюджет"] == [f"tram-{number}" for number in range(4)]
+    assert {row["status_ru"] for row in in_bulk["articles"][:4]} == {"draft"}
+
+
+def test_a_title_made_slug_taken_within_a_batch_is_stepped_around_after_the_bulk_insert(tmp_path):
+    for key, title in (("a-first", "Same title"), ("b-second", "Same title"), ("c-third", "Other title"),
+                       ("d-fourth", "Same title")):
+        write_article(tmp_path, key, title=title)
+
+    import_articles(tmp_path)
+
+    assert dict(Article.objects.values_list("key", "slug_en")) == {
+        "a-first": "same-title", "b-second": "same-title-2", "c-third": "other-title", "d-fourth": "same-title-3",
+    }
+
+
+def test_files_read_and_checked_by_a_pool_of_processes_report_problems_as_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(markdown_files.writing.ImportPool, "CHUNK", 2)
+    for number in range(5):
+        write_article(tmp_path, f"story-{number}")
+    write_article(tmp_path, "story-bad", published_at="2025-13-01T10:00:00+05:00", status="sometimes")
+    (tmp_path / "story-odd.en.md").write_text("---\nkey: story-odd\nlang: en\ntitle: &a Odd\n---\nBody.\n")
+
+    assert failed_import(tmp_path, processes=2) == failed_import(tmp_path, processes=1)
+    assert Article.objects.count() == 0
+
+
+def test_an_unchanged_body_is_not_rendered_again_when_another_field_of_its_file_changes(tmp_path, monkeypatch):
+    write_article(tmp_path, "story", lead="First lead.", body="## A body\n\nWith a paragraph.")
+    write_article(tmp_path, "story", "ru", body="Тело.")
+    import_articles(tmp_path)
+    write_article(tmp_path, "story", lead="Second lead.", body="## A body\n\nWith a paragraph.")
+    rendered = []
+    render = markdown_files.writing.render_or_refusal
+    monkeypatch.setattr(markdown_files.writing, "render_or_refusal",
+                        lambda text_and_language: rendered.append(text_and_language) or render(text_and_language))
+
+    assert "Articles in en: 0 created, 1 updated" in import_articles(tmp_path)
+
+    assert rendered == []
+    article = Article.objects.get()
+    assert article.lead_en == "Second lead." and article.body_html_en.startswith("<h2>A body</h2>")
+
+
+@pytest.mark.parametrize(("files", "cores", "expected"), [(299, 2, 1), (300, 2, 2), (300, 8, 8), (5000, 1, 1)])
+def test_a_pool_of_one_process_per_core_reads_runs_with_enough_files(monkeypatch, files, cores, expected):
+    monkeypatch.setattr(markdown_files.writing.ImportPool, "MIN_FILES", 300)
+    monkeypatch.setattr(markdown_files.writing.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+
+    assert markdown_files.writing.default_processes(files) == expected
 
 
 def test_a_body_the_renderer_refuses_while_writing_rolls_back_the_run_naming_its_line(tmp_path, monkeypatch):

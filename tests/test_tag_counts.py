@@ -130,3 +130,21 @@ def test_the_tag_page_counts_its_articles_from_the_kept_count_not_the_taggings(c
     assert "Page 3 of 3" in html
     TagCount.objects.filter(tag=tags[0], language="en").update(count=5)  # what the page shows comes from here
     assert "Page 3 of 5" in client.get(tags[0].get_absolute_url("en"), {"page": 3}).content.decode()
+
+
+def test_an_import_keeps_the_tag_counts_and_the_sitemap_months_exact(db, tmp_path):
+    """New articles from Markdown files go in bulk (one INSERT a batch): their tags and months are counted too."""
+    from tests.support import import_articles, write_article
+
+    from .test_archive_months import assert_exact as assert_months_exact
+
+    for number in range(6):
+        for language in ("en", "ru", "kk")[: 2 + number % 2]:
+            write_article(tmp_path, key=f"story-{number}", language=language, status="published",
+                          published_at=f"2025-0{1 + number % 3}-10T09:00:00+05:00",
+                          tags={"city": "City", f"topic-{number % 2}": "Topic"})
+    import_articles(tmp_path)
+    assert Article.objects.count() == 6
+    assert kept_counts()[Tag.objects.get(key="city").pk, "kk"] == 3
+    assert_exact()
+    assert_months_exact()

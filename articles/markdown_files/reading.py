@@ -12,6 +12,8 @@ import yaml
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEXT_TAG = "tag:yaml.org,2002:str"
+# What anchors (&a), aliases (*a) and tags (!!str) start with.
+REFERENCE_MARKS = frozenset("&*!")
 # Values and names from a file are cut to this length in messages, so no file can flood the output.
 MAX_QUOTED_CHARS = 60
 
@@ -70,8 +72,11 @@ def refuse_references(path: Path, text: str) -> None:
     """Refuse anchors, aliases and explicit tags before anything is built from the YAML.
 
     Front matter is flat data that needs none of them, and aliases can make a few hundred bytes expand to
-    gigabytes (an "alias bomb"); the events are read one by one, so nothing expands here.
+    gigabytes (an "alias bomb"); the events are read one by one, so nothing expands here. Text without the three
+    characters that start them (``&``, ``*``, ``!``) has none, and is not parsed for them.
     """
+    if not REFERENCE_MARKS.intersection(text):
+        return
     for event in yaml.parse(text, Loader=YamlLoader):
         if isinstance(event, yaml.AliasEvent):
             message = f"aliases (*{shortened(event.anchor or '')}) are not allowed; write the value out"

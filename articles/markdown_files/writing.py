@@ -3,22 +3,24 @@
 import gc
 import hashlib
 import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.core.files import File
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.signals import post_save, pre_save
 from modeltranslation.utils import build_localized_fieldname
 
 from ..archive_months import archive_months_deferred
 from ..conf import conf
 from ..markdown import MarkdownRejected
 from ..markdown.messages import rejection_message
-from ..markdown.rendering import render_or_refusal
+from ..markdown.rendering import RENDERER_VERSION, render_or_refusal
 from ..models import Article, Author, Byline, Section, Tag, blank_to_none, language_field
 from ..revisions import Cause, revision_made, revisions_in_bulk
 from ..search import search_index_deferred
@@ -27,6 +29,8 @@ from .checking import ARTICLE, AUTHOR, SECTION, TAG, ImportPlan, SourceFile, aut
 from .reading import ImportProblem, SourceError, find_source_files, quoted
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -108,12 +112,14 @@ def find_or_create(model, cache: dict, *, key: str | None, name: str, language: 
             message = f"no {model._meta.model_name} has the key {quoted(key or '')}"
             raise SourceError([source.problem(field_name, message)])
         instance = model(key=key)
-    before = None if instance._state.adding else model_state(instance)
+    # Only the key and this language's name may change here: comparing them, not every field, is what keeps a
+    # run's thousands of lookups of the same few authors and sections cheap.
+    before = None if instance._state.adding else (instance.key, getattr(instance, name_field))
     if key and not instance.key:
         instance.key = key
     if name.strip():
         setattr(instance, name_field, name)
-    if before is None or model_state(instance) != before:
+    if before is None or (instance.key, getattr(instance, name_field)) != before:
         instance.save()
     if instance.key:
         cache[instance.key] = instance
@@ -334,50 +340,65 @@ def articles_import(
     With a problem anywhere nothing is written, unless ``continue_on_error``, which writes the valid files
     (each in its own savepoint) and reports the others. ``dry_run`` does all of it and rolls back.
 
-    Articles are written in batches of ``BATCH_SIZE`` (see ``write_article_batch``), their bodies rendered in this
-    process, or by a pool of ``processes`` processes.
+    Files are read and checked, and articles' bodies rendered, by a pool of ``processes`` processes (default: one
+    per core when the run has ``ImportPool.MIN_FILES`` files or more, else in this one), while this process writes:
+    articles in batches of ``BATCH_SIZE`` (see ``write_article_batch``), the next batch's files read and rendered
+    while one is written.
     """
     report = ImportReport(dry_run=dry_run, continue_on_error=continue_on_error)
-    plan = ImportPlan()
-    for found in find_source_files(paths):
-        if isinstance(found, ImportProblem):
-            report.problems.append(found)
-            continue
-        path, folder = found
-        try:
-            report.problems.extend(plan.add(read_source_file(path, folder=folder)))
-        except SourceError as error:
-            report.problems.extend(error.problems)
-    report.problems.extend(plan.check_database())
-    if report.problems and not continue_on_error:
-        return report
-    run = ImportRun(dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            if continue_on_error:
-                write_each(plan.write_order(), plan=plan, run=run, report=report)
+    found = []
+    for item in find_source_files(paths):
+        if isinstance(item, ImportProblem):
+            report.problems.append(item)
+        else:
+            found.append(item)
+    with ImportPool(processes, files=len(found)) as pool:
+        plan = ImportPlan()
+        for checked in pool.map_in_order(file_checked, found):
+            if isinstance(checked, SourceFile):
+                report.problems.extend(plan.add(checked))
             else:
-                write_each(
-                    [path for path in plan.write_order() if plan.files[path][0] != ARTICLE],
-                    plan=plan, run=run, report=report,
-                )
-                with BodyRenderer(processes) as renderer:
-                    for batch in plan.article_batches(BATCH_SIZE):
-                        write_article_batch(batch, plan=plan, run=run, report=report, renderer=renderer)
+                report.problems.extend(checked)
+        del found
+        report.problems.extend(plan.check_database())
+        if report.problems and not continue_on_error:
+            return report
+        run = ImportRun(dry_run=dry_run)
+        # The plan and everything loaded so far live through the run: frozen, they are left out of the collections
+        # after each batch (below), which would otherwise go through all of them, a longer list the larger the run.
+        gc.collect()
+        gc.freeze()
+        try:
+            with transaction.atomic():
+                if continue_on_error:
+                    write_each(plan.write_order(), plan=plan, run=run, report=report)
+                else:
+                    write_each(
+                        [path for path in plan.write_order() if plan.files[path][0] != ARTICLE],
+                        plan=plan, run=run, report=report,
+                    )
+                    batches = plan.article_batches(BATCH_SIZE)
+                    upcoming = ArticleBatch.start(next(batches, None), plan=plan, pool=pool)
+                    while upcoming is not None:
+                        batch, upcoming = upcoming, ArticleBatch.start(next(batches, None), plan=plan, pool=pool)
+                        write_article_batch(batch, plan=plan, run=run, report=report)
+                        del batch
                         # A batch's articles live long enough to be promoted to the collector's oldest generation,
-                        # and each is in a reference cycle (its cover's FieldFile points back at it): without this,
-                        # they would pile up until that generation is next collected, and memory would grow with
-                        # the archive. A collection per batch costs ~1 % of the batch's time.
+                        # and each is in a reference cycle (its cover's FieldFile points back at it): without
+                        # this, they would pile up until that generation is next collected, and memory would grow
+                        # with the archive. A collection per batch costs ~1 % of the batch's time.
                         gc.collect()
-            if dry_run:
-                transaction.set_rollback(True)
-                # A dry run stores no image, but a save may still have made renditions of a stored one.
-                for storage, name in run.stored_files:
-                    storage.delete(name)
-    except RunAborted:
-        report.outcomes.clear()
-        for storage, name in run.stored_files:
-            storage.delete(name)
+                if dry_run:
+                    transaction.set_rollback(True)
+                    # A dry run stores no image, but a save may still have made renditions of a stored one.
+                    for storage, name in run.stored_files:
+                        storage.delete(name)
+        except RunAborted:
+            report.outcomes.clear()
+            for storage, name in run.stored_files:
+                storage.delete(name)
+        finally:
+            gc.unfreeze()
     return report
 
 
@@ -400,41 +421,101 @@ def write_each(paths: list[Path], *, plan: ImportPlan, run: ImportRun, report: I
 
 
 # Articles written together: one query finds the stored ones, one writes their revisions, one their bylines, one
-# indexes them for search, and their bodies are rendered side by side. Memory holds one batch's files at most.
+# indexes them for search, and their bodies are rendered side by side. Memory holds two batches' files at most:
+# the one being written and the next, being read and rendered.
 BATCH_SIZE = 200
 
 
-def write_article_batch(
-    batch: list[tuple[str, list[Path]]], *, plan: ImportPlan, run: ImportRun, report: ImportReport,
-    renderer: "BodyRenderer",
-) -> None:
-    """Write a batch of articles, each given as its key and its files: every file of an article is applied to it,
-    then it is saved once, with one revision naming its files. Any problem aborts the run (``RunAborted``)."""
-    stored = {article.key: article for article in Article.objects.filter(key__in=[key for key, _ in batch])}
+@dataclass
+class ArticleBatch:
+    """A batch of articles, each given as its key and its files, whose files are being read (and bodies rendered)
+    by the pool while the batch before is written."""
+
+    articles: list[tuple[str, list[Path]]]
+    files: Iterator[tuple[SourceFile | None, list[ImportProblem], tuple[str, str | dict] | None]]
+
+    @classmethod
+    def start(cls, articles: list[tuple[str, list[Path]]] | None, *, plan: ImportPlan, pool: "ImportPool"
+              ) -> Self | None:
+        """Send the batch's files to the pool, each with the text of its language's body that is rendered already
+        (stored, by this renderer), so that an unchanged body is not rendered again; None for no batch."""
+        if articles is None:
+            return None
+        body_fields = [build_localized_fieldname("body", code) for code in conf.ARTICLES_LANGUAGES]
+        rendered: dict[tuple[str, str], str] = {}
+        stored = Article.objects.filter(key__in=[key for key, _ in articles])
+        for key, version, *bodies in stored.values_list("key", "body_html_version", *body_fields):
+            if version == RENDERER_VERSION:  # else every body is rendered again (``stored_html_is_current``)
+                languages = zip(conf.ARTICLES_LANGUAGES, bodies, strict=True)
+                rendered.update({(key, code): body or "" for code, body in languages})
+        tasks = [
+            (path, plan.folders[path], rendered.get((key, plan.files[path][3])))
+            for key, paths in articles for path in paths
+        ]
+        return cls(articles, pool.map_in_order(file_read_and_rendered, tasks))
+
+
+def file_checked(found: tuple[Path, Path]) -> SourceFile | list[ImportProblem]:
+    """The checking pass's work on one file (in a pool's process, or here): the file without its body, which the
+    plan does not keep, or its problems (a ``SourceError`` would not survive pickling)."""
+    path, folder = found
+    try:
+        source = read_source_file(path, folder=folder)
+    except SourceError as error:
+        return error.problems
+    source.body = ""
+    return source
+
+
+def file_read_and_rendered(
+    task: tuple[Path, Path, str | None],
+) -> tuple[SourceFile | None, list[ImportProblem], tuple[str, str | dict] | None]:
+    """The writing pass's work on one file (in a pool's process, or here): the file, or its problems, and its
+    article body rendered (``render_or_refusal``) unless it is ``rendered_text``, the text already rendered."""
+    path, folder, rendered_text = task
+    try:
+        source = read_source_file(path, folder=folder, check_body=False)
+    except SourceError as error:
+        return None, error.problems, None
+    if source.kind != ARTICLE or source.body == rendered_text:
+        return source, [], None
+    return source, [], render_or_refusal((source.body, source.language))
+
+
+def write_article_batch(batch: ArticleBatch, *, plan: ImportPlan, run: ImportRun, report: ImportReport) -> None:
+    """Write a batch of articles: every file of an article is applied to it, then it is saved once, with one
+    revision naming its files. Any problem aborts the run (``RunAborted``)."""
+    stored = {article.key: article for article in Article.objects.filter(key__in=[key for key, _ in batch.articles])}
     bylined: dict[int, list[Author]] = {}
     for byline in Byline.objects.filter(article__in=list(stored.values())).select_related("author"):
         bylined.setdefault(byline.article_id, []).append(byline.author)  # in byline order (Meta.ordering)
     claimed = plan.claimed_article_slugs()
     drafts = []
-    for key, paths in batch:
+    rendered: dict[tuple[int, str], tuple[str, tuple[str, str | dict]]] = {}  # (draft, language) → (text, result)
+    for key, paths in batch.articles:
         article = stored.get(key) or Article(key=key)
         article.claimed_slugs = claimed
         draft = ArticleDraft.of(article, [] if article.pk is None else bylined.get(article.pk, []))
         for path in paths:
+            source, problems, result = next(batch.files)
             try:
-                source = read_source_file(path, folder=plan.folders[path], check_body=False)
+                if source is None:
+                    raise SourceError(problems)
                 outcome = article_apply_file(draft=draft, source=source, run=run)
             except (SourceError, DatabaseError) as error:
                 report.problems.extend(write_problems(path, error))
                 raise RunAborted from error
+            if result is not None:
+                rendered[(id(draft), source.language)] = (source.body, result)
             report.outcomes[(ARTICLE, source.language, outcome)] += 1
         drafts.append(draft)
     assign_free_slugs(drafts, claimed)
-    render_bodies(drafts, renderer, report)
+    render_bodies(drafts, rendered, report)
     with revisions_in_bulk(cause=Cause.IMPORT) as revisions, search_index_deferred(), archive_months_deferred():
+        inserted = articles_insert_drafts(drafts, run=run)
         for draft in drafts:
             try:
-                saved = article_save_draft(draft, run=run, bylines_later=True)
+                saved = id(draft) in inserted or article_save_draft(draft, run=run, bylines_later=True)
             except DatabaseError as error:
                 report.problems.extend(write_problems(draft.paths[0], error))
                 raise RunAborted from error
@@ -445,6 +526,49 @@ def write_article_batch(
         except DatabaseError as error:
             report.problems.extend(write_problems(drafts[0].paths[0], error))
             raise RunAborted from error
+
+
+def insertable_in_bulk(draft: ArticleDraft) -> bool:
+    """Whether ``draft`` is a new article whose save would query nothing of its own: no cover to store renditions
+    of, and a slug already in every language with a title (``assign_free_slugs`` found it free)."""
+    article = draft.article
+    return draft.creating and not article.cover and all(
+        blank_to_none(article.translated("slug", code)) for code in conf.ARTICLES_LANGUAGES
+        if article.translated("title", code)
+    )
+
+
+def articles_insert_drafts(drafts: list[ArticleDraft], *, run: ImportRun) -> set[int]:
+    """Insert the batch's new articles that ``insertable_in_bulk`` allows in one statement, each prepared and
+    signalled as its own ``save`` would be (``Article.prepare_to_save``, ``pre_save``, ``post_save``), with its
+    tags; return their drafts' ids. The others are left to ``article_save_draft``, after these, so that the slugs
+    they step around include these ones'. If the insert fails, the savepoint around it is rolled back and every
+    draft is left to ``article_save_draft``, which names the file at fault."""
+    using = router.db_for_write(Article)
+    if not connections[using].features.can_return_rows_from_bulk_insert:
+        return set()
+    new = [draft for draft in drafts if insertable_in_bulk(draft)]
+    if len(new) < 2:
+        return set()
+    articles = [draft.article for draft in new]
+    try:
+        with transaction.atomic(using=using):
+            for article in articles:
+                article.prepare_to_save()
+                pre_save.send(sender=Article, instance=article, raw=False, using=using, update_fields=None)
+            Article.objects.using(using).bulk_create(articles)
+    except DatabaseError:
+        for article in articles:
+            article.pk, article._state.adding = None, True
+        return set()
+    for draft in new:
+        article = draft.article
+        post_save.send(sender=Article, instance=article, created=True, update_fields=None, raw=False, using=using)
+        article.keep_former_slugs()
+        if draft.tag_ids is not None:
+            article.tags.set(draft.tag_ids)
+        note_written_renditions(article, run)
+    return {id(draft) for draft in new}
 
 
 def assign_free_slugs(drafts: list[ArticleDraft], claimed: dict[str, dict[str, str]]) -> None:
@@ -481,33 +605,50 @@ def save_bylines(drafts: list["ArticleDraft"]) -> None:
     )
 
 
-def render_bodies(drafts: list["ArticleDraft"], renderer: "BodyRenderer", report: ImportReport) -> None:
-    """Render every body the drafts' saves would render, side by side; store the HTML so the saves keep it."""
-    wanted = [
-        (draft, field_name, language, text)
-        for draft in drafts if draft.creating or draft.paths
-        for field_name, language, text in draft.article.markdown_to_render()
-    ]
-    results = renderer.render([(text, language) for _draft, _field, language, text in wanted])
-    for (draft, field_name, language, text), (kind, value) in zip(wanted, results, strict=True):
-        if kind == "html":
-            draft.article.store_rendered(field_name, language, text, str(value))
+def render_bodies(
+    drafts: list["ArticleDraft"], rendered: dict[tuple[int, str], tuple[str, tuple[str, str | dict]]],
+    report: ImportReport,
+) -> None:
+    """Store the HTML of every body the drafts' saves would render, so the saves keep it: the pool's, rendered from
+    the file (``rendered``: (draft id, language) → (text, result)) when the text to render is that file's, else
+    rendered here (a body whose stored HTML an older renderer made, in a language no file of the run gives)."""
+    for draft in drafts:
+        if not (draft.creating or draft.paths):
             continue
-        assert isinstance(value, dict)
-        path, line = draft.body_lines.get(language, (draft.paths[0], None))
-        rejected = MarkdownRejected(**value)
-        report.problems.append(ImportProblem(path, line, "body", str(rejection_message(rejected))))
-        raise RunAborted
+        for field_name, language, text in draft.article.markdown_to_render():
+            rendered_text, result = rendered.get((id(draft), language), (None, None))
+            if result is None or rendered_text != text:
+                result = render_or_refusal((text, language))
+            kind, value = result
+            if kind == "html":
+                draft.article.store_rendered(field_name, language, text, str(value))
+                continue
+            assert isinstance(value, dict)
+            path, line = draft.body_lines.get(language, (draft.paths[0], None))
+            rejected = MarkdownRejected(**value)
+            report.problems.append(ImportProblem(path, line, "body", str(rejection_message(rejected))))
+            raise RunAborted
 
 
-class BodyRenderer:
-    """Markdown bodies rendered by a pool of processes (made when the first batch big enough comes), or here."""
+def default_processes(files: int) -> int:
+    """One process per core the import may use, when the run has enough files to pay for them; else 1."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores if files >= ImportPool.MIN_FILES and cores > 1 else 1
 
-    # Fewer bodies than this are rendered here: sending them to other processes would cost more than it saves.
-    POOL_THRESHOLD = 64
 
-    def __init__(self, processes: int | None = None) -> None:
-        self.processes = max(processes or 1, 1)
+class ImportPool:
+    """The reading, checking and rendering of files by a pool of processes, which this process (the writer) sends
+    work to and takes results from in order; with one process, all of it here."""
+
+    # With fewer files than this, a run does its work here by default: forking and sending would cost more than
+    # they save (``default_processes``).
+    MIN_FILES = 300
+    # Files sent to the pool at a time, one chunk ahead of the one being consumed: work overlaps with the
+    # writer's, and results waiting to be taken stay few.
+    CHUNK = 500
+
+    def __init__(self, processes: int | None = None, *, files: int = 0) -> None:
+        self.processes = max(default_processes(files) if processes is None else processes, 1)
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Self:
@@ -517,13 +658,26 @@ class BodyRenderer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def render(self, items: list[tuple[str, str]]) -> list[tuple[str, str | dict]]:
-        """``render_or_refusal`` of each ``(text, language)``, in order."""
-        if self.processes == 1 or len(items) < self.POOL_THRESHOLD:
-            return [render_or_refusal(item) for item in items]
+    def map_in_order(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """``function`` of each item, in order: here, lazily, or by the pool, whose chunks of ``CHUNK`` items are
+        sent one ahead of the one being taken."""
+        if self.processes == 1:
+            return map(function, items)
+        return self.chunks_in_order(function, items)
+
+    def chunks_in_order(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
         if self.pool is None:
-            # fork: the workers need nothing but the renderer, which this process has loaded already.
+            # fork: the workers need nothing but the code this process has loaded already.
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(self.processes, mp_context=context)
-        return list(self.pool.map(render_or_refusal, items, chunksize=max(len(items) // (self.processes * 4), 1)))
+        pool = self.pool
+        chunks = (items[start:start + self.CHUNK] for start in range(0, len(items), self.CHUNK))
+
+        def sent(chunk: list[T]) -> Iterator[R]:
+            return pool.map(function, chunk, chunksize=max(len(chunk) // (self.processes * 4), 1))
+
+        upcoming = sent(chunk) if (chunk := next(chunks, None)) is not None else None
+        while upcoming is not None:
+            current, upcoming = upcoming, sent(chunk) if (chunk := next(chunks, None)) is not None else None
+            yield from current

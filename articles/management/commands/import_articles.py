@@ -22,7 +22,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--processes", type=int, metavar="N",
-            help="Render bodies in a pool of N processes (default: in this one); worth it on idle CPUs only.",
+            help="Read, check and render the files in a pool of N processes while this one writes (default: one "
+                 "per core from 300 files on; 1: all in this process).",
         )
 
     def handle(
