@@ -8,9 +8,11 @@ of 200 tags each (ten of them on a tenth of the archive each), and 30 days of da
 tenth of them.
 
 Each page is then requested through the whole middleware with Django's test client, DEBUG off, the cache cleared
-before every request (cold), five times; the median goes to the table, with the page's slowest query. The table
-goes to stdout and to ``bench/results/scale.md``. Each size is measured in a process of its own
-(``python -m bench.scale measure``), since each is a different database.
+before every request (cold), five times; each size is measured in a process of its own (``python -m bench.scale
+measure``, since each is a different database), and the sizes take turns ``BENCH_SCALE_ROUNDS`` (3) times, so that
+the machine's load changing during the bench weighs on both. The median of every request goes to the table, with
+the process's CPU time (the part the load moves least) and the page's slowest query. The table goes to stdout and
+to ``bench/results/scale.md``.
 """
 
 import json
@@ -34,6 +36,7 @@ YEARS = 3
 SECTIONS, AUTHORS, TAGS = 12, 300, 200
 BATCH = 2000
 REPEATS = 5
+ROUNDS = int(os.environ.get("BENCH_SCALE_ROUNDS", "3"))
 
 PARAGRAPHS = {
     "en": [
@@ -241,20 +244,21 @@ def measure_call(call) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def once() -> tuple[float, CaptureQueriesContext]:
+    def once() -> tuple[float, float, CaptureQueriesContext]:
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             call()
-            elapsed = time.perf_counter() - started
-        return elapsed, queries
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        return elapsed, cpu, queries
 
     once()
     runs = [once() for _ in range(REPEATS)]
-    queries = runs[-1][1]
+    queries = runs[-1][2]
     slowest = max(queries.captured_queries, key=lambda query: float(query["time"]), default=None)
     return {
-        "ms": statistics.median(elapsed for elapsed, _queries in runs) * 1000,
+        "runs_ms": [elapsed * 1000 for elapsed, _cpu, _queries in runs],
+        "cpu_ms": [cpu * 1000 for _elapsed, cpu, _queries in runs],
         "queries": len(queries.captured_queries),
         "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
         "slowest_sql": slowest["sql"][:300] if slowest else "",
@@ -268,27 +272,28 @@ def measure_page(path: str, as_admin: bool) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    def request() -> tuple[float, CaptureQueriesContext]:
+    def request() -> tuple[float, float, CaptureQueriesContext]:
         client = Client(headers={"user-agent": BROWSER, "accept-language": "en"})
         if as_admin:
             client.force_login(User.objects.get(username="scale-bench"))
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if response.status_code not in (200, 301):
             raise SystemExit(f"{path}: HTTP {response.status_code}")
         addresses[0] = response.content.count(b"<url>")
-        return elapsed, queries
+        return elapsed, cpu, queries
 
     addresses = [0]
     request()  # templates compiled, connections open
     runs = [request() for _ in range(REPEATS)]
-    _elapsed, queries = runs[-1]
+    queries = runs[-1][2]
     slowest = max(queries.captured_queries, key=lambda query: float(query["time"]), default=None)
     return {
-        "ms": statistics.median(elapsed for elapsed, _queries in runs) * 1000,
+        "runs_ms": [elapsed * 1000 for elapsed, _cpu, _queries in runs],
+        "cpu_ms": [cpu * 1000 for _elapsed, cpu, _queries in runs],
         "queries": len(queries.captured_queries),
         "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
         "slowest_sql": slowest["sql"][:300] if slowest else "",
@@ -305,6 +310,11 @@ def measure(size: int) -> None:
 
     call_command("migrate", verbosity=0)
     generate(size)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # whatever migrations changed is planned from fresh statistics
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     load = os.getloadavg()[0]
     results = {name: measure_page(path, as_admin) for name, (path, as_admin) in pages().items()}
     results.update({name: measure_call(call) for name, call in selectors().items()})
@@ -337,24 +347,39 @@ def ensure_database(url: str) -> None:
 
 
 def run() -> str:
+    """Measure the two sizes in turn, ``ROUNDS`` times over, so that a change of the machine's load while the bench
+    runs weighs on both alike; each page's figure is the median of all its requests."""
     large = int(os.environ.get("BENCH_ARTICLES", "100000"))
     small = int(os.environ.get("BENCH_SMALL_ARTICLES", "1000"))
-    results = {}
-    for size, url in database_urls(large, small).items():
-        ensure_database(url)
-        env = {
-            **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DJANGO_DEBUG")},
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DATABASE_URL": url,
-            "PYTHONPATH": str(ROOT),
-        }
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.scale", "measure", str(size)], cwd=ROOT, env=env, check=True,
-            stdout=subprocess.PIPE, text=True,
-        ).stdout
-        results[size] = json.loads(output)
+    results: dict[int, dict] = {small: {}, large: {}}
+    for _round in range(ROUNDS):
+        for size, url in database_urls(large, small).items():
+            ensure_database(url)
+            env = {
+                **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DJANGO_DEBUG")},
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+                "DJANGO_ALLOWED_HOSTS": "testserver",
+                "DATABASE_URL": url,
+                "PYTHONPATH": str(ROOT),
+            }
+            output = subprocess.run(
+                [sys.executable, "-m", "bench.scale", "measure", str(size)], cwd=ROOT, env=env, check=True,
+                stdout=subprocess.PIPE, text=True,
+            ).stdout
+            for name, figures in json.loads(output).items():
+                kept = results[size].setdefault(name, {**figures, "runs_ms": [], "cpu_ms": [], "loads": []})
+                if name == "load":
+                    kept["loads"].append(figures)
+                    continue
+                kept["runs_ms"] += figures["runs_ms"]
+                kept["cpu_ms"] += figures["cpu_ms"]
+                if figures["slowest_ms"] >= kept["slowest_ms"]:
+                    kept.update(slowest_ms=figures["slowest_ms"], slowest_sql=figures["slowest_sql"])
+    for by_name in results.values():
+        for name, figures in by_name.items():
+            if name != "load":
+                figures.update(ms=statistics.median(figures["runs_ms"]), cpu=statistics.median(figures["cpu_ms"]))
     url = database_urls(large, small)[large]
     return report(results, small, large, url) + "\n" + import_bench(url)
 
@@ -366,24 +391,30 @@ def report(results: dict[int, dict], small: int, large: int, url: str) -> str:
         "",
         (
             f"{small:,} against {large:,} articles; {database}; Django's test client through the whole middleware, "
-            f"DEBUG off, cache cleared before each request; median of {REPEATS}; {os.cpu_count()} CPUs, load "
-            f"average {os.getloadavg()[0]:.2f}."
+            f"DEBUG off, cache cleared before each request; the two sizes measured in turn {ROUNDS} times, "
+            f"{REPEATS} requests a page each time, the median of them all; *CPU* is this process's own time "
+            f"(Django, not PostgreSQL), which the machine's load moves least; {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.2f}."
         ),
         "",
-        f"| page | {small:,}: ms | queries | {large:,}: ms | queries | × | slowest query at {large:,}: ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        (f"| page | {small:,}: ms | CPU ms | queries | {large:,}: ms | CPU ms | queries | × | CPU × | "
+        f"slowest query at {large:,}: ms |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    loads = {size: results[size].pop("load") for size in (small, large)}
+    loads = {size: results[size].pop("load")["loads"] for size in (small, large)}
     for name, at_large in results[large].items():
         at_small = results[small][name]
         lines.append(
-            f"| {name} | {at_small['ms']:.1f} | {at_small['queries']} | {at_large['ms']:.1f} | "
-            f"{at_large['queries']} | {at_large['ms'] / at_small['ms']:.2f} | {at_large['slowest_ms']:.1f} |"
+            f"| {name} | {at_small['ms']:.1f} | {at_small['cpu']:.1f} | {at_small['queries']} | "
+            f"{at_large['ms']:.1f} | {at_large['cpu']:.1f} | {at_large['queries']} | "
+            f"{at_large['ms'] / at_small['ms']:.2f} | {at_large['cpu'] / max(at_small['cpu'], 0.01):.2f} | "
+            f"{at_large['slowest_ms']:.1f} |"
         )
     lines += [
         "",
-        "Load average while measuring: " + "; ".join(
-            f"{size:,}: {load['before']:.1f} → {load['after']:.1f}" for size, load in loads.items()
+        "Load average while measuring (each round): " + "; ".join(
+            f"{size:,}: " + ", ".join(f"{load['before']:.1f} → {load['after']:.1f}" for load in rounds)
+            for size, rounds in loads.items()
         ) + ".",
         "",
         "Sitemap files (they grow with a month's articles, not with the archive):",
