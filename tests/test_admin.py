@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.admin import ModelAdmin, site
+from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.models import User
 from django.db import connection
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from articles.admin import format_cell
+from articles.admin_list import format_cell, list_rows
 from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article, PublicationState
@@ -451,3 +452,24 @@ def test_the_lists_queries_do_not_grow_with_authors_or_languages_states(admin_cl
     make_article(section=section, status_kk=Article.Status.DRAFT)
     make_article(section=section, languages=("en",))
     assert queries_for_list() == few
+
+
+@pytest.mark.parametrize("parameters", [
+    {}, {"state": "scheduled"}, {"state": "draft"}, {"missing": "kk"}, {"o": "-6"}, {"q": "Story"}, {"author": "?"},
+])
+def test_the_lists_rows_are_djangos_rows(rf, admin_user, make_article, section, parameters):
+    """articles.admin_list writes the rows as Django's items_for_result does, to the byte, on every kind of list."""
+    author = make_article.author()
+    make_article(section=section, authors=[author], title_en='<b>"Q&A"</b>')
+    covered = make_article(authors=[author], published_at=timezone.now() + timedelta(days=1))
+    covered.cover.save("cover.png", png(40, 20), save=True)
+    make_article(languages=("en", "ru"), status_ru=Article.Status.DRAFT)
+    make_article(status=Article.Status.DRAFT, published_at=None)
+    Article.objects.update(view_count=12345)
+    request = rf.get(reverse(CHANGELIST), {
+        name: (str(author.pk) if value == "?" else value) for name, value in parameters.items()
+    })
+    request.user = admin_user
+    changelist = site._registry[Article].get_changelist_instance(request)
+    assert changelist.result_list
+    assert [list(row) for row in list_rows(changelist)] == [list(row) for row in results(changelist)]
