@@ -61,7 +61,7 @@ def column_cells(cl) -> list[Cell] | None:
         if found is None:
             return None
         shown, classes = found
-        cells.append(cell_around(cl, shown, classes, linked=linked, heading=linked and first))
+        cells.append(cell_around(cl, name, shown, classes, linked=linked, heading=linked and first))
         first = first and not linked
     return cells
 
@@ -110,7 +110,7 @@ def column_shown(cl, name: str, *, linked: bool) -> tuple[Shown, str] | None:
     return computed, "action-checkbox" if name == "action_checkbox" else f"field-{name}"
 
 
-def cell_around(cl, shown: Shown, classes: str, *, linked: bool, heading: bool) -> Cell:
+def cell_around(cl, name: str, shown: Shown, classes: str, *, linked: bool, heading: bool) -> Cell:
     """The cell around what ``shown`` gives of a row: Django's ``<td class="…">``, or for the linked column its
     ``<th>`` and the link to the row's change form, the list's filters kept."""
     tag = "th" if heading else "td"
@@ -119,13 +119,14 @@ def cell_around(cl, shown: Shown, classes: str, *, linked: bool, heading: bool) 
     def shown_or_empty(result) -> tuple[Any, SafeString]:
         try:
             value, nowrap = shown(result)
-        except ObjectDoesNotExist:
-            value, nowrap = empty, False
+        except ObjectDoesNotExist:  # a related object gone: Django shows the empty value, in the plain class
+            return empty, SafeString(f' class="field-{name}"')
         return value, SafeString(f' class="{classes} nowrap"' if nowrap else f' class="{classes}"')
 
     if not linked:
         def cell(result):
-            return format_cell("<td{}>{}</td>", *reversed(shown_or_empty(result)))
+            value, row_class = shown_or_empty(result)
+            return format_cell("<td{}>{}</td>", row_class, value)
         return cell
     # The address of the row with id 0 with the list's filters added, once; from row to row only the id changes.
     address = add_preserved_filters(

@@ -4,7 +4,7 @@ rows."""
 import copy
 
 from django import template
-from django.contrib.admin.templatetags.admin_list import date_hierarchy, result_headers, result_hidden_fields
+from django.contrib.admin.templatetags.admin_list import date_hierarchy, result_headers, result_hidden_fields, results
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
 from ..translating.worklist import translator_worklists
@@ -33,14 +33,15 @@ def article_date_hierarchy(changelist) -> dict | None:
 
 
 def article_result_list_context(changelist) -> dict:
-    """Django's ``{% result_list %}``'s context, its rows asked of the list (``ArticleChangeList.rows()``)."""
+    """Django's ``{% result_list %}``'s context, its rows asked of the list when it writes them
+    (``ArticleChangeList.rows()``)."""
     headers = list(result_headers(changelist))
     return {
         "cl": changelist,
         "result_hidden_fields": list(result_hidden_fields(changelist)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        "results": changelist.rows(),
+        "results": changelist.rows() if hasattr(changelist, "rows") else list(results(changelist)),
     }
 
 
