@@ -8,6 +8,7 @@ from typing import Any, Literal
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -22,15 +23,16 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
+from .admin_list import format_cell, list_rows
 from .admin_translators import TranslatorWorklistMixin
 from .conf import conf
 from .counting.selectors import daily_views
@@ -44,7 +46,9 @@ from .models import (
     PublicationState,
     Section,
     Tag,
+    first_translation,
     language_field,
+    publication_state_of,
 )
 from .revision_history import article_revision_entries, article_version, language_diff
 from .revisions import LANGUAGE_PUBLICATION_FIELDS, TEXT_FIELDS
@@ -121,6 +125,21 @@ def language_action(publish: bool, language: str):
 
     action.__name__ = f"{'publish' if publish else 'withdraw'}_{language}"
     return action
+
+
+def language_publication(article: Article, states: dict[str, str]) -> str:
+    """Each language's state (``states``: ``article.language_states()``) and a scheduled one's time; the missing
+    left out."""
+    return SafeString(" · ".join(
+        format_cell(
+            '<span class="language-{}" data-state="{}">{}&nbsp;{}{}</span>', state, state, code.upper(),
+            LANGUAGE_STATES[state],
+            f" {date_format(timezone.localtime(time), 'SHORT_DATETIME_FORMAT')}"
+            if state == "scheduled" and (time := article.translated("published_at", code)) else "",
+        )
+        for code, state in states.items()
+        if state != "missing"
+    ))
 
 
 class TranslatorLimitsMixin:
@@ -300,7 +319,12 @@ class AuthorFilter(admin.SimpleListFilter):
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        return [(str(author.pk), str(author)) for author in Author.objects.all()]
+        # Their names only: the list shows every author, whose biographies and photos it has no use for.
+        names = [build_localized_fieldname("name", code) for code in conf.ARTICLES_LANGUAGES]
+        return [
+            (str(pk), first_translation(dict(zip(conf.ARTICLES_LANGUAGES, values, strict=True)).get))
+            for pk, *values in Author.objects.values_list("pk", *names)
+        ]
 
     def queryset(self, request, queryset):
         if (self.value() or "").isdigit():
@@ -357,6 +381,25 @@ class ArticleChangeList(ChangeList):
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+
+    def rows(self) -> list:
+        """The rows as Django's ``results()`` gives them to the list's template, written by ``admin_list.list_rows``
+        (``{% article_result_list %}`` asks)."""
+        return list_rows(self)
+
+    def url_for_result(self, result) -> str:
+        # Reversed once for the list, not once for each of its hundred rows; the same address (reverse() leaves the
+        # admin-quoted digits of an id as they are).
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):
+            return super().url_for_result(result)
+        before, after = self.change_url_parts
+        return f"{before}/{pk}/{after}"
+
+    @cached_property
+    def change_url_parts(self) -> tuple[str, str]:
+        before, after = super().url_for_result(self.model(pk=0)).rsplit("/0/", 1)
+        return before, after
 
     def publication_dates(self) -> "PublicationDates":
         """What the date drill-down asks of the list, asked so that it costs the same at any size of the archive."""
@@ -713,11 +756,20 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
             return False
         return super().has_change_permission(request, obj)
 
+    def action_checkbox(self, article: Article) -> SafeString:
+        """Django's checkbox to select the row, written as Django's widget writes it, without rendering the
+        widget's templates for each row (a third of a row's time)."""
+        return format_cell(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME, article.pk,
+            format_cell(gettext("Select this object for an action - {}"), str(article)),
+        )
+
     @admin.display(description=_("cover"), empty_value="")
     def cover_thumbnail(self, article: Article) -> str:
         if not article.cover:
             return ""
-        return format_html(
+        return format_cell(
             '<img class="cover-thumbnail" src="{}" alt="" width="64" height="{}" loading="lazy">',
             article.cover.url, round(64 * (article.cover_height or 1) / (article.cover_width or 1)) or 36,
         )
@@ -725,17 +777,17 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
     @admin.display(description=_("status"), ordering="published_at")
     def publication(self, article: Article) -> str:
         """The article's state and time; below, each language's, when the languages are not all in that state."""
-        now = timezone.now()
-        state = article.publication_state(now)
-        shown = format_html('<span class="publication-state" data-state="{}">{}</span>', state.value, state.label)
+        # Each language's state found once for the row, then shown in both places.
+        states = article.language_states()
+        state = publication_state_of(states.values())
+        shown = format_cell('<span class="publication-state" data-state="{}">{}</span>', state.value, state.label)
         if article.published_at is not None:
-            shown = format_html(
+            shown = format_cell(
                 '{} <time datetime="{}">{}</time>', shown, article.published_at.isoformat(timespec="seconds"),
                 date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT"),
             )
-        languages = {article.language_state(code, now) for code in conf.ARTICLES_LANGUAGES} - {"missing"}
-        if languages - {state.value}:
-            shown = format_html('{}<br><small>{}</small>', shown, self.language_publication(article))
+        if set(states.values()) - {"missing", state.value}:
+            shown = format_cell('{}<br><small>{}</small>', shown, language_publication(article, states))
         return shown
 
     @admin.display(description=_("authors"))
@@ -744,17 +796,14 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
 
     @admin.display(description=_("translations"))
     def translations(self, article: Article) -> str:
-        return format_html_join(
-            " ",
-            '<span class="translation-{}" data-status="{}" title="{}">{}&nbsp;{}</span>',
-            (
-                (
-                    "missing" if status == TranslationStatus.MISSING else "available",
-                    status.value, status.label, code.upper(), TRANSLATION_MARKS[status],
-                )
-                for code, status in translation_statuses(article).items()
-            ),
-        )
+        return SafeString(" ".join(
+            format_cell(
+                '<span class="translation-{}" data-status="{}" title="{}">{}&nbsp;{}</span>',
+                "missing" if status == TranslationStatus.MISSING else "available",
+                status.value, status.label, code.upper(), TRANSLATION_MARKS[status],
+            )
+            for code, status in translation_statuses(article).items()
+        ))
 
     @admin.display(description=_("translation status"))
     def translation_status(self, article: Article) -> str:
@@ -808,14 +857,7 @@ class ArticleAdmin(TranslatorWorklistMixin, MarkdownPreviewMixin, TranslatorLimi
         """Each language's state (published, scheduled with its time, draft), as readers will meet it."""
         if article.pk is None:
             return "—"
-        now = timezone.now()
-        return format_html_join(" · ", '<span class="language-{}" data-state="{}">{}&nbsp;{}{}</span>', (
-            (state, state, code.upper(), LANGUAGE_STATES[state],
-             f" {date_format(timezone.localtime(article.translated('published_at', code)), 'SHORT_DATETIME_FORMAT')}"
-             if state == "scheduled" and article.translated("published_at", code) else "")
-            for code in conf.ARTICLES_LANGUAGES
-            if (state := article.language_state(code, now)) != "missing"
-        ))
+        return language_publication(article, article.language_states())
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset) -> None:

@@ -3,9 +3,12 @@
 Every setting is prefixed ``ARTICLES_``; the system checks in ``checks.py`` validate them.
 """
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import get_language_info
 
 if TYPE_CHECKING:
@@ -30,7 +33,7 @@ class Settings:
     @property
     def ARTICLES_LANGUAGES(self) -> tuple[str, ...]:
         """The languages articles are written in: those with translation columns in the database."""
-        return tuple(getattr(settings, "MODELTRANSLATION_LANGUAGES", [code for code, _ in settings.LANGUAGES]))
+        return articles_languages()
 
     @property
     def ARTICLES_FALLBACK_LANGUAGES(self) -> dict[str, list[str]]:
@@ -165,6 +168,19 @@ class Settings:
 
 
 conf = Settings()
+
+
+# Read for every field of every row shown (thousands of times on a page of the admin's list): kept once read, and
+# read again when a test changes the settings it comes from.
+@cache
+def articles_languages() -> tuple[str, ...]:
+    return tuple(getattr(settings, "MODELTRANSLATION_LANGUAGES", [code for code, _ in settings.LANGUAGES]))
+
+
+@receiver(setting_changed)
+def forget_changed_settings(*, setting: str, **kwargs) -> None:
+    if setting in ("MODELTRANSLATION_LANGUAGES", "LANGUAGES"):
+        articles_languages.cache_clear()
 
 
 def own_language_name(code: str) -> str:

@@ -4,8 +4,9 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 ``title_en``, ``title_ru``, …); this module stays a plain Django model module.
 """
 
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import ClassVar, Generic, Self, TypeVar
 
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname as modeltranslation_fieldname
 
 from .conf import conf, language_choices
 from .images import renditions_field_name, renditions_update
@@ -28,6 +29,13 @@ from .markdown import RENDERER_VERSION, MarkdownRejected, render_markdown
 from .markdown.messages import rejection_message
 from .slugs import slug_from_title
 from .translating.status import outdated_condition, record_translation_sources
+
+
+@cache
+def build_localized_fieldname(field_name: str, language: str) -> str:
+    """modeltranslation's name for ``field_name`` in ``language`` (``title_en``), kept once made: it is asked for
+    every translated field of every object loaded or shown (thousands of times on a page of the admin's list)."""
+    return modeltranslation_fieldname(field_name, language)
 
 
 def unique_per_language(model_name: str, field_name: str) -> list[models.BaseConstraint]:
@@ -191,11 +199,7 @@ class TranslatedModel(models.Model):
 
     def first_translation(self, field_name: str, preferred: str | None = None) -> str:
         """The value in ``preferred`` (default: the active language), else in the first language that has one."""
-        languages = [preferred or translation.get_language() or "", *conf.ARTICLES_LANGUAGES]
-        for code in languages:
-            if code in conf.ARTICLES_LANGUAGES and (value := self.translated(field_name, code)):
-                return value
-        return ""
+        return first_translation(lambda code: self.translated(field_name, code), preferred)
 
     def fill_slugs(self, source_field: str) -> None:
         """Make each language's empty slug from that language's ``source_field``; untranslated stays NULL.
@@ -229,6 +233,17 @@ class TranslatedModel(models.Model):
             suffix = f"-{number}"
             candidate = (base[: max_length - len(suffix)] if max_length else base) + suffix
         return candidate
+
+
+def first_translation(value_in: Callable[[str], str | None], preferred: str | None = None) -> str:
+    """``value_in(language)`` for ``preferred`` (default: the active language), else for the first language that
+    has a value; empty if none has. ``TranslatedModel.first_translation`` asks it of a field of an object; a list
+    that reads only the values (``.values_list``) asks it too."""
+    languages = [preferred or translation.get_language() or "", *conf.ARTICLES_LANGUAGES]
+    for code in languages:
+        if code in conf.ARTICLES_LANGUAGES and (value := value_in(code)):
+            return value
+    return ""
 
 
 def same_second(first: datetime | None, second: datetime | None) -> bool:
@@ -794,12 +809,7 @@ class Article(TranslatedModel):
         """Published (public in at least one language now), scheduled (a language will turn public by itself) or
         draft: ``published()``'s rule for one article. The admin's list shows this; its filter asks the SQL twin,
         ``in_publication_state``."""
-        states = {self.language_state(code, now) for code in conf.ARTICLES_LANGUAGES}
-        if "published" in states:
-            return PublicationState.PUBLISHED
-        if "scheduled" in states:
-            return PublicationState.SCHEDULED
-        return PublicationState.DRAFT
+        return publication_state_of(self.language_states(now).values())
 
     def available_languages(self) -> list[str]:
         """The languages this article has text in: those where every availability field is filled.
@@ -826,12 +836,22 @@ class Article(TranslatedModel):
 
     def language_state(self, language: str, now: datetime | None = None) -> str:
         """``language``'s version as editors see it: one of ``LANGUAGE_STATES``' keys."""
-        if language not in self.available_languages():
+        return self.state_among(language, self.available_languages(), now or timezone.now())
+
+    def language_states(self, now: datetime | None = None) -> dict[str, str]:
+        """Each language's ``language_state``, in ``ARTICLES_LANGUAGES`` order; the available languages found once
+        (the admin's list asks this for every row)."""
+        available, moment = self.available_languages(), now or timezone.now()
+        return {code: self.state_among(code, available, moment) for code in conf.ARTICLES_LANGUAGES}
+
+    def state_among(self, language: str, available: Collection[str], now: datetime) -> str:
+        """``language_state``, the article's ``available_languages()`` given."""
+        if language not in available:
             return "missing"
         if self.status != self.Status.PUBLISHED or self.translated("status", language) != self.Status.PUBLISHED:
             return "draft"
         time = self.translated("published_at", language)
-        return "scheduled" if time is None or time > (now or timezone.now()) else "published"
+        return "scheduled" if time is None or time > now else "published"
 
     def display_language(self, requested: str, *, preview: bool = False) -> str | None:
         """The language to show this article in to a reader of ``requested``.
@@ -860,6 +880,17 @@ class Article(TranslatedModel):
     def byline(self) -> list[Author]:
         """The authors in byline order (uses ``with_bylines()``'s prefetch when there is one)."""
         return [byline.author for byline in self.bylines.all()]
+
+
+def publication_state_of(language_states: Iterable[str]) -> PublicationState:
+    """The article's state given its languages' (``Article.language_states()``): published if public in one,
+    else scheduled if one will turn public by itself, else draft."""
+    states = set(language_states)
+    if "published" in states:
+        return PublicationState.PUBLISHED
+    if "scheduled" in states:
+        return PublicationState.SCHEDULED
+    return PublicationState.DRAFT
 
 
 # What editors see of each language version (``Article.language_state``), in the admin's list and form.

@@ -2,11 +2,20 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.admin import ModelAdmin, site
+from django.contrib.admin.templatetags.admin_list import results
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
+from articles.admin_list import format_cell, list_rows
 from articles.counting.recording import article_record_view
 from articles.markdown import render_markdown
 from articles.models import Article, PublicationState
@@ -394,3 +403,73 @@ def test_a_common_words_matches_are_capped_and_the_list_says_so(admin_client, ma
     assert [str(message) for message in response.context["messages"]] == [
         "Many articles match: the list holds the newest 1 match in each language."
     ]
+
+
+@pytest.mark.parametrize("argument", [
+    'a <b>"quoted" & \'single\'</b>', mark_safe("<b>safe</b>"), gettext_lazy("draft"), 12345, None,
+    timezone.now(),
+])
+def test_the_lists_cells_escape_as_format_html_does(argument):
+    template = '<span title="{}">{}</span>'
+    assert format_cell(template, argument, argument) == format_html(template, argument, argument)
+    assert isinstance(format_cell(template, argument, argument), SafeString)
+
+
+def test_the_lists_checkbox_and_link_are_djangos(rf, superuser, make_article):
+    article = make_article(title_en='<script>"Q&A"</script>')
+    model_admin = site._registry[Article]
+    with translation.override("ru"):
+        assert model_admin.action_checkbox(article) == ModelAdmin.action_checkbox(model_admin, article)
+    request = rf.get(reverse(CHANGELIST))
+    request.user = User.objects.get(is_superuser=True)
+    changelist = model_admin.get_changelist_instance(request)
+    assert changelist.url_for_result(article) == reverse("admin:articles_article_change", args=[article.pk])
+    assert changelist.url_for_result(article) == ChangeList.url_for_result(changelist, article)
+
+
+def test_the_author_filter_names_each_author_in_the_editors_language(admin_client, make_article):
+    both = make_article.author(name_en="Aigerim", name_ru="Айгерим", name_kk="")
+    english_only = make_article.author(name_en="John", name_ru="", name_kk="")
+    make_article(authors=[both, english_only])
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    response = admin_client.get(reverse(CHANGELIST))
+    choices = {choice["display"] for spec in response.context["cl"].filter_specs
+               if spec.parameter_name == "author" for choice in spec.choices(response.context["cl"])}
+    assert {"Айгерим", "John"} <= choices
+
+
+def test_the_lists_queries_do_not_grow_with_authors_or_languages_states(admin_client, make_article, section):
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(CHANGELIST))
+        assert response.status_code == 200
+        return len(captured)
+
+    make_article(section=section, published_at=timezone.now() + timedelta(days=1))
+    few = queries_for_list()
+    for _ in range(20):
+        make_article.author()
+    make_article(section=section, status_kk=Article.Status.DRAFT)
+    make_article(section=section, languages=("en",))
+    assert queries_for_list() == few
+
+
+@pytest.mark.parametrize("parameters", [
+    {}, {"state": "scheduled"}, {"state": "draft"}, {"missing": "kk"}, {"o": "-6"}, {"q": "Story"}, {"author": "?"},
+])
+def test_the_lists_rows_are_djangos_rows(rf, admin_user, make_article, section, parameters):
+    """articles.admin_list writes the rows as Django's items_for_result does, to the byte, on every kind of list."""
+    author = make_article.author()
+    make_article(section=section, authors=[author], title_en='<b>"Q&A"</b>')
+    covered = make_article(authors=[author], published_at=timezone.now() + timedelta(days=1))
+    covered.cover.save("cover.png", png(40, 20), save=True)
+    make_article(languages=("en", "ru"), status_ru=Article.Status.DRAFT)
+    make_article(status=Article.Status.DRAFT, published_at=None)
+    Article.objects.update(view_count=12345)
+    request = rf.get(reverse(CHANGELIST), {
+        name: (str(author.pk) if value == "?" else value) for name, value in parameters.items()
+    })
+    request.user = admin_user
+    changelist = site._registry[Article].get_changelist_instance(request)
+    assert changelist.result_list
+    assert [list(row) for row in list_rows(changelist)] == [list(row) for row in results(changelist)]

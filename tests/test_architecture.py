@@ -54,6 +54,7 @@ LAYERS = {
     "articles.robots": INTERFACE,
     "articles.admin": INTERFACE,
     "articles.admin_translators": INTERFACE,
+    "articles.admin_list": INTERFACE,
     "articles.counting.views": INTERFACE,
     "articles.search.views": INTERFACE,
     "articles.templatetags": INTERFACE,
@@ -79,8 +80,9 @@ def app_sources() -> dict[str, str]:
     return sources
 
 
-# Modules that are pieces of another part, kept in a file of their own: the admin's translators' pages.
-PIECES = {"articles.admin_translators": "articles.admin"}
+# Modules that are pieces of another part, kept in a file of their own: the admin's translators' pages, the rows
+# of its article list.
+PIECES = {"articles.admin_translators": "articles.admin", "articles.admin_list": "articles.admin"}
 
 
 def part_of(module: str) -> str | None:

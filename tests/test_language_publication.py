@@ -361,3 +361,23 @@ def test_an_editor_moving_the_article_s_time_in_the_form_moves_the_languages_tha
     assert client.post(change_url(article), form).status_code == 302
     article.refresh_from_db()
     assert article.public_languages() == ["en", "kk"]
+
+
+def test_each_languages_state_follows_the_articles_fields_as_they_change(make_article):
+    """Nothing the list asks of an article is kept from an earlier answer: a form or a service changes the instance
+    and asks again."""
+    article = make_article()
+    later = timezone.now() + timedelta(days=1)
+    assert article.language_states() == dict.fromkeys(LANGUAGES, "published")
+    article.body_kk = ""
+    assert article.language_states()["kk"] == "missing" and article.available_languages() == ["en", "ru"]
+    article.status_ru = Article.Status.DRAFT
+    article.published_at_en = later
+    assert article.language_states() == {"en": "scheduled", "ru": "draft", "kk": "missing"}
+    assert article.publication_state() == "scheduled"
+    assert [article.language_state(code) for code in LANGUAGES] == ["scheduled", "draft", "missing"]
+    assert article.language_states(later + timedelta(seconds=1))["en"] == "published"
+    article.status = Article.Status.DRAFT
+    assert article.publication_state(later + timedelta(seconds=1)) == "draft"
+    article.body_kk = "Мәтін."
+    assert article.language_states()["kk"] == "draft"

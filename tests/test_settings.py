@@ -120,3 +120,14 @@ def test_image_widths_that_are_not_a_list_of_pixel_widths_are_a_system_check_err
 def test_a_list_of_image_widths_passes_the_checks(settings):
     settings.ARTICLES_IMAGE_WIDTHS = [480, 1200]
     call_command("check", tags=["compatibility"])
+
+
+def test_the_articles_languages_follow_a_changed_setting(settings):
+    from articles.conf import conf
+
+    assert conf.ARTICLES_LANGUAGES == ("en", "ru", "kk")
+    settings.MODELTRANSLATION_LANGUAGES = ("en", "ru")
+    assert conf.ARTICLES_LANGUAGES == ("en", "ru")
+    del settings.MODELTRANSLATION_LANGUAGES
+    settings.LANGUAGES = [("en", "English"), ("kk", "Қазақша")]
+    assert conf.ARTICLES_LANGUAGES == ("en", "kk")

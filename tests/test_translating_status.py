@@ -149,3 +149,14 @@ def test_translation_status_names_an_article_without_a_key_by_its_title(make_art
     call_command("translation_status", stdout=out)
     assert out.getvalue().splitlines()[1].startswith(f"“{article.title_ru}”  ")
     assert str(article.pk) not in out.getvalue().split()
+
+
+def test_the_statuses_follow_a_language_emptied_or_filled_before_a_save(make_article):
+    article = make_article(languages=("en", "ru"))
+    assert translation_statuses(article)["kk"] == TranslationStatus.MISSING
+    article.title_kk, article.body_kk = "Тақырып", "Мәтін."
+    assert translation_statuses(article)["kk"] == TranslationStatus.OUTDATED
+    article.body_ru = ""
+    assert translation_statuses(article) == {
+        "en": TranslationStatus.ORIGINAL, "ru": TranslationStatus.MISSING, "kk": TranslationStatus.OUTDATED,
+    }

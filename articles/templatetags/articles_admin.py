@@ -1,9 +1,11 @@
-"""Template tags for the admin: a translator's work on the admin index, the article list's date drill-down."""
+"""Template tags for the admin: a translator's work on the admin index, the article list's date drill-down and
+rows."""
 
 import copy
 
 from django import template
-from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.admin.templatetags.admin_list import date_hierarchy, result_headers, result_hidden_fields, results
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 
 from ..translating.worklist import translator_worklists
 
@@ -28,3 +30,26 @@ def article_date_hierarchy(changelist) -> dict | None:
     asked = copy.copy(changelist)
     asked.queryset = changelist.publication_dates()
     return date_hierarchy(asked)
+
+
+def article_result_list_context(changelist) -> dict:
+    """Django's ``{% result_list %}``'s context, its rows asked of the list when it writes them
+    (``ArticleChangeList.rows()``)."""
+    headers = list(result_headers(changelist))
+    return {
+        "cl": changelist,
+        "result_hidden_fields": list(result_hidden_fields(changelist)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
+        "results": changelist.rows() if hasattr(changelist, "rows") else list(results(changelist)),
+    }
+
+
+@register.tag(name="article_result_list")
+def article_result_list(parser, token):
+    """Django's ``{% result_list cl %}`` for a list whose ``rows()`` writes its rows (``ArticleChangeList``: the same
+    HTML as Django's, at less cost)."""
+    return InclusionAdminNode(
+        "article_result_list", parser, token, func=article_result_list_context,
+        template_name="change_list_results.html", takes_context=False,
+    )

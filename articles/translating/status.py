@@ -17,6 +17,7 @@ so that an export can tell which segments of an outdated translation still match
 """
 
 import hashlib
+from collections.abc import Collection
 from typing import Protocol
 
 from django.db import models
@@ -128,9 +129,10 @@ def record_translation(article, language: str, *, source_fingerprint: str, segme
     }
 
 
-def translation_status(article, language: str) -> TranslationStatus:
-    """The status of ``article`` in ``language`` as last saved: original, up to date, outdated or missing."""
-    if language not in article.available_languages():
+def translation_status(article, language: str, *, available: Collection[str] | None = None) -> TranslationStatus:
+    """The status of ``article`` in ``language`` as last saved: original, up to date, outdated or missing.
+    ``available``: the article's ``available_languages()``, when the caller has them."""
+    if language not in (article.available_languages() if available is None else available):
         return TranslationStatus.MISSING
     if language == article.source_language:
         return TranslationStatus.ORIGINAL
@@ -141,7 +143,8 @@ def translation_status(article, language: str) -> TranslationStatus:
 
 
 def translation_statuses(article) -> dict[str, TranslationStatus]:
-    return {code: translation_status(article, code) for code in conf.ARTICLES_LANGUAGES}
+    available = article.available_languages()
+    return {code: translation_status(article, code, available=available) for code in conf.ARTICLES_LANGUAGES}
 
 
 class ArticlesQuery(Protocol):
