@@ -439,3 +439,41 @@ def test_the_search_vectors_are_compressed_with_lz4_where_postgresql_has_it(make
         cursor.execute("SELECT pg_column_compression(document) FROM articles_search_document "
                        "WHERE pg_column_compression(document) IS NOT NULL")
         assert {row[0] for row in cursor.fetchall()} == {"lz4"}
+
+
+def page_html(client, language: str, **parameters) -> str:
+    """A search page's HTML without what changes with every request (the CSP nonce, the CSRF token)."""
+    import re
+
+    html = client.get(search_url(language), parameters).content.decode()
+    return re.sub(r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_the_filters_of_a_search_without_them_are_kept_rendered_as_the_template_renders_them(
+    client, make_article, section, monkeypatch,
+):
+    from articles.search.views import SearchView
+
+    make_article(title_en="Ferry timetable", section=section)
+    kept = page_html(client, "en", q="ferry")
+    queries = search_queries(client, "en", q="ferry")
+    assert not [sql for sql in queries if sql.startswith('SELECT "articles_section"')]  # nor the sections read
+    monkeypatch.setattr(SearchView, "unset_filters", lambda self, language: "")
+    assert page_html(client, "en", q="ferry") == kept
+    monkeypatch.undo()
+    with translation.override("ru"):
+        assert "Экономика" in page_html(client, "ru", q="паром")
+
+
+def test_a_renamed_section_shows_in_the_kept_filters_at_once(client, section):
+    assert "Economy" in page_html(client, "en", q="ferry")
+    section.name_en = "Business"
+    section.save()
+    html = page_html(client, "en", q="ferry")
+    assert "Business" in html and "Economy" not in html
+
+
+def test_given_filters_are_rendered_with_their_values(client, section):
+    html = page_html(client, "en", q="ferry", section=section.pk, sort="date")
+    assert f'<option value="{section.pk}" selected>' in html and '<option value="date" selected>' in html
+    assert '<option value="" selected>' in page_html(client, "en", q="ferry", section="")

@@ -3,10 +3,14 @@
 from datetime import date
 
 from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from ..caching import generation_key
 from ..conf import conf
 from ..markdown.typography import typeset_text
 from ..models import ArticleAddresses, Section
@@ -89,6 +93,9 @@ def result_fields(language: str) -> list[str]:
     ]
 
 
+SEARCH_FILTERS_TEMPLATE = "articles/includes/search_filters.html"
+
+
 class SearchView(ArticleListPage):
     """Results in the page's language only, highlighted, paginated; filters by section and publication day."""
 
@@ -149,6 +156,19 @@ class SearchView(ArticleListPage):
         parameters = self.search_parameters()
         context.update(
             form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "",
-            more_than_counted=self.results.more_than_counted,
+            more_than_counted=self.results.more_than_counted, search_filters=self.unset_filters(language),
         )
         return context
+
+    def unset_filters(self, language: str) -> str:
+        """The form's filters as HTML when the request sets none of them (most searches), the same for every such
+        search in ``language``: kept under the content generation (the sections' names), since rendering the
+        form's widgets, and reading the sections for them, was a tenth of the page's time. Else empty: the
+        template renders them."""
+        if any(name in self.request.GET for name in self.form.fields if name != "q"):
+            return ""
+        key = generation_key("search-filters", language)
+        if (rendered := cache.get(key)) is None:
+            rendered = render_to_string(SEARCH_FILTERS_TEMPLATE, {"form": self.form}, request=self.request)
+            cache.set(key, rendered, conf.ARTICLES_PAGE_CACHE_SECONDS)
+        return mark_safe(rendered)  # the template's own output
