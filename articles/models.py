@@ -4,6 +4,7 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 ``title_en``, ``title_ru``, …); this module stays a plain Django model module.
 """
 
+import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import cache, reduce
@@ -1087,3 +1088,34 @@ class TagCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag_id} · {self.language}: {self.count}"
+
+
+# Slugs that an address carries as they are (no percent-encoding), and what stands for one while the rest of an
+# article's address is reversed.
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+class ArticleAddresses:
+    """Articles' addresses in the active language, as ``get_absolute_url()`` gives them, for pages that list many.
+
+    ``reverse()`` per article was most of a sitemap file's time and a tenth of a page of search results: the
+    language's article prefix is reversed once per language, and the slug, which holds only characters that a
+    URL carries as they are, is put into it. Other slugs, and articles without one in that language, go through
+    ``get_absolute_url()``.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[str]] = {}
+
+    def __call__(self, article: "Article") -> str:
+        language = translation.get_language()
+        slug = article.translated("slug", language)
+        if not slug or not PLAIN_SLUG.fullmatch(slug):
+            return article.get_absolute_url(language)
+        if language not in self.parts:
+            self.parts[language] = reverse("articles:article_detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(
+                SLUG_PLACEHOLDER
+            )
+        before, after = self.parts[language]
+        return f"{before}{slug}{after}"

@@ -18,13 +18,23 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from modeltranslation.utils import build_localized_fieldname
 
 from .conf import conf
-from .models import PUBLICATION_TIME_RANGE, ArchiveMonth, Article, Author, Section, Tag, Translation, language_field
+from .models import (
+    PUBLICATION_TIME_RANGE,
+    ArchiveMonth,
+    Article,
+    ArticleAddresses,
+    Author,
+    Section,
+    Tag,
+    Translation,
+    language_field,
+)
 from .selectors import (
     authors_with_public_languages,
     public_languages,
@@ -35,10 +45,6 @@ from .site_url import site_host, site_root, site_scheme
 
 # The name of the view that serves one sitemap file (Django's), given a ``section`` as its file's name.
 SITEMAP_URL_NAME = "django.contrib.sitemaps.views.sitemap"
-# Slugs that an address carries as they are (no percent-encoding), and what stands for one while the rest of an
-# article's address is reversed.
-PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_PLACEHOLDER = "slug-placeholder"
 # How many hours back the news sitemap reaches, and how many addresses it may hold (Google News' rules).
 NEWS_HOURS = 48
 NEWS_LIMIT = 1000
@@ -116,24 +122,14 @@ class ArticleSitemap(SiteSitemap):
     def location(self, article: Article) -> str:
         """The article's address in the active language (Django's sitemap activates the item's or alternate's).
 
-        A file holds thousands of addresses with three or four alternates each; ``reverse()`` under each language
-        for every one of them was most of a file's time. The address is the language's article prefix, reversed
-        once per file, and the slug, which holds only characters that a URL carries as they are.
+        A file holds thousands of addresses with three or four alternates each: the language's article prefix is
+        reversed once per file (``ArticleAddresses``).
         """
-        language = translation.get_language()
-        slug = article.translated("slug", language)
-        if not slug or not PLAIN_SLUG.fullmatch(slug):
-            return article.get_absolute_url(language)
-        if language not in self.address_parts:
-            self.address_parts[language] = reverse(
-                "articles:article_detail", kwargs={"slug": SLUG_PLACEHOLDER}
-            ).split(SLUG_PLACEHOLDER)
-        before, after = self.address_parts[language]
-        return f"{before}{slug}{after}"
+        return self.addresses(article)
 
     @cached_property
-    def address_parts(self) -> dict[str, list[str]]:
-        return {}
+    def addresses(self) -> ArticleAddresses:
+        return ArticleAddresses()
 
     def lastmod(self, article: Article) -> datetime:
         return article.updated_at

@@ -269,3 +269,15 @@ def test_the_admins_drafts_and_scheduled_articles_are_read_from_indexes_not_the_
     plan = scheduled_list.values("pk").explain()
     assert "Seq Scan" not in plan and "articles_public_en_idx" in plan, plan
     assert set(draft_list) == set(drafts) and set(scheduled_list) == set(scheduled)
+
+
+def test_article_addresses_are_those_of_get_absolute_url_in_each_language(make_article):
+    from articles.models import ArticleAddresses
+
+    made = make_article(slug_en="harbour-plans", slug_ru="plany-porta")
+    english_only = make_article(languages=("en",))  # no slug in Russian or Kazakh: its English address
+    addresses = ArticleAddresses()
+    for language in ("en", "ru", "kk"):
+        with translation.override(language):
+            for article in (made, english_only):
+                assert addresses(article) == article.get_absolute_url()

@@ -347,3 +347,133 @@ def test_the_search_forms_sections_are_read_once_however_often_the_field_is_show
         shown = [str(form["section"]) for _ in range(2)]
     assert len(captured) == 1
     assert shown[0] == shown[1] and f'<option value="{section.pk}">' in shown[0]
+
+
+def search_queries(client, language: str, **parameters) -> list[str]:
+    """The SQL of a search page, with the page's HTML."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(search_url(language), parameters)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured]
+
+
+@pytest.mark.parametrize("sort", ["", "date"])
+def test_a_page_of_results_is_read_with_its_count_then_its_articles_once(client, make_article, section, sort):
+    for number in range(3):
+        make_article(title_en=f"Ferry timetable {number}", section=section)
+    queries = [sql for sql in search_queries(client, "en", q="ferry", sort=sort)
+               if not sql.startswith('SELECT "articles_section"')]
+    # The page's ids with the count (on PostgreSQL; SQLite's backend counts apart), then its articles.
+    assert len(queries) == (2 if connection_vendor() == "postgresql" else 3)
+    columns = queries[-1].split(' FROM "articles_article"')[0]
+    # Only what a result shows is read: no article's body in Markdown, no other language's text.
+    assert '"body_en"' not in columns and '"title_ru"' not in columns and '"title_en"' in columns
+
+
+def test_a_later_page_and_a_page_past_the_results_are_read_apart_from_the_count(client, make_article, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    ids = [make_article(title_en="Ferry timetable", published_at=timezone.now() - timedelta(hours=number)).pk
+           for number in range(1, 6)]
+    pages = [found(client, "en", "ferry", page=page) for page in (1, 2, 3)]
+    assert pages == [ids[:2], ids[2:4], ids[4:]]
+    assert client.get(search_url("en"), {"q": "ferry", "page": 4}).status_code == 404
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def test_the_page_and_count_read_together_equal_those_read_apart(make_article, section):
+    from articles.search.backends import RESULTS_LIMIT, SearchBackend, SearchFilters, search_backend
+
+    now = timezone.now()
+    for number in range(7):
+        make_article(title_en="Tram plans" if number % 2 else "Notes", body_en="The tram network.",
+                     section=section if number % 3 else None, published_at=now - timedelta(hours=number + 1))
+    backend = search_backend()
+    for text, section_id, order in [("tram", None, "relevance"), ("tram", section.pk, "date"),
+                                    ("tram plans", None, "relevance"), ("nothing", None, "relevance")]:
+        query, results = search_articles(text=text, language="en", section_id=section_id, order=order)
+        filters = SearchFilters(section_id=section_id)
+        for start, stop in [(0, 3), (3, 6), (6, 9), (9, 12)]:
+            expected = (
+                backend.found_ids(results.articles, query, filters=filters, order=order, start=start, stop=stop),
+                backend.count_found(results.articles, query, filters=filters, limit=RESULTS_LIMIT + 1),
+            )
+            assert backend.found_page(results.articles, query, filters=filters, order=order, start=start,
+                                      stop=stop, limit=RESULTS_LIMIT + 1) == expected
+            assert SearchBackend.found_page(backend, results.articles, query, filters=filters, order=order,
+                                            start=start, stop=stop, limit=RESULTS_LIMIT + 1) == expected
+
+
+def test_results_sliced_after_the_count_come_from_what_it_read(make_article, django_assert_num_queries):
+    ids = [make_article(title_en="Ferry timetable", published_at=timezone.now() - timedelta(hours=number)).pk
+           for number in range(1, 6)]
+    _query, results = search_articles(text="ferry", language="en")
+    results.expect_page(0, 20)
+    assert results.count() == 5
+    with django_assert_num_queries(1):  # the articles only
+        assert [article.pk for article in results[0:5]] == ids
+    with django_assert_num_queries(1):
+        assert [article.pk for article in results[2:4]] == ids[2:4]
+    _query, results = search_articles(text="ferry", language="en")
+    results.expect_page(2, 4)
+    assert results.count() == 5
+    assert [article.pk for article in results[0:2]] == ids[:2]  # not read with the count: asked for again
+
+
+@pytest.mark.skipif("connection_vendor() != 'postgresql'")
+def test_the_search_vectors_are_compressed_with_lz4_where_postgresql_has_it(make_article):
+    from django.db import connection
+
+    make_article(title_en="Ferry timetable", body_en=" ".join(f"ferry{number}" for number in range(1000)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attcompression FROM pg_attribute "
+                       "WHERE attrelid = 'articles_search_document'::regclass AND attname = 'document'")
+        assert cursor.fetchone()[0] == "l"
+        cursor.execute("SELECT pg_column_compression(document) FROM articles_search_document "
+                       "WHERE pg_column_compression(document) IS NOT NULL")
+        assert {row[0] for row in cursor.fetchall()} == {"lz4"}
+
+
+def page_html(client, language: str, **parameters) -> str:
+    """A search page's HTML without what changes with every request (the CSP nonce, the CSRF token)."""
+    import re
+
+    html = client.get(search_url(language), parameters).content.decode()
+    return re.sub(r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_the_filters_of_a_search_without_them_are_kept_rendered_as_the_template_renders_them(
+    client, make_article, section, monkeypatch,
+):
+    from articles.search.views import SearchView
+
+    make_article(title_en="Ferry timetable", section=section)
+    kept = page_html(client, "en", q="ferry")
+    queries = search_queries(client, "en", q="ferry")
+    assert not [sql for sql in queries if sql.startswith('SELECT "articles_section"')]  # nor the sections read
+    monkeypatch.setattr(SearchView, "unset_filters", lambda self, language: "")
+    assert page_html(client, "en", q="ferry") == kept
+    monkeypatch.undo()
+    with translation.override("ru"):
+        assert "Экономика" in page_html(client, "ru", q="паром")
+
+
+def test_a_renamed_section_shows_in_the_kept_filters_at_once(client, section):
+    assert "Economy" in page_html(client, "en", q="ferry")
+    section.name_en = "Business"
+    section.save()
+    html = page_html(client, "en", q="ferry")
+    assert "Business" in html and "Economy" not in html
+
+
+def test_given_filters_are_rendered_with_their_values(client, section):
+    html = page_html(client, "en", q="ferry", section=section.pk, sort="date")
+    assert f'<option value="{section.pk}" selected>' in html and '<option value="date" selected>' in html
+    assert '<option value="" selected>' in page_html(client, "en", q="ferry", section="")

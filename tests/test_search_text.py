@@ -78,3 +78,33 @@ def test_the_same_query_marks_the_same_words_when_asked_again():
     assert str(highlight(text, query)) == str(highlight(text, query)) == (
         "<mark>Станции</mark> нет. <mark>Станция</mark> есть."
     )
+
+
+def parsed_plain_text(rendered: str) -> str:
+    """``plain_text`` as it was: every tag cut by Django's HTML parser, whitespace folded by a pattern."""
+    import html
+    import re
+
+    from django.utils.html import strip_tags
+
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(rendered or ""))).strip()
+
+
+def test_plain_text_cuts_the_sanitisers_tags_as_an_html_parser_does():
+    from pathlib import Path
+
+    from articles.markdown.rendering import render_markdown
+    from articles.search.text import plain_text
+
+    demo = Path(__file__).resolve().parent.parent / "articles" / "demo"
+    texts = [(path.read_text(encoding="utf-8").split("---", 2)[-1], path.name.split(".")[-2])
+             for path in sorted(demo.glob("*.md"))]
+    texts += [(text, "en") for text in [
+        'a <b> c', '[x](https://a.example "t>i<t\'le") & &amp; &lt;p&gt;', '![a>b](https://a.example/y.png "q\\"r")',
+        "<!-- c --> x", "`<code>` 1 < 2 > 3", "<script>alert(1)</script>", "\"quoted\" 'single' <a href='x'>y</a>",
+        "non\u00a0breaking\u2003spaces\n\nand\tlines",
+    ]]
+    rendered = [render_markdown(text, language) for text, language in texts]
+    rendered += ["<p>raw <!-- a comment --> text</p>", "1 < 2 <p>x</p>", "<?php x ?><p>y</p>", "", None]
+    for html in rendered:
+        assert plain_text(html) == parsed_plain_text(html), html

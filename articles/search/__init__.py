@@ -58,19 +58,22 @@ def search_index_rebuild() -> int:
 
 def search_articles(
     *, text: str, language: str, section_id: int | None = None, since: date | None = None,
-    until: date | None = None, order: str = RELEVANCE,
+    until: date | None = None, order: str = RELEVANCE, fields: Collection[str] = (),
 ) -> tuple[SearchQuery, SearchResults]:
     """The published articles available in ``language`` that match ``text``, with their sections.
 
     Returns the parsed query (for highlighting; empty when ``text`` has no words, and then so are the results)
     and the results, by relevance (newest first among equals) or, with ``order="date"``, newest first, for a
     ``Paginator``: at most ``RESULTS_LIMIT`` of them are counted and listed.
-    ``since`` and ``until`` bound the publication day (both included, in the site's time zone).
+    ``since`` and ``until`` bound the publication day (both included, in the site's time zone). ``fields``, when
+    given, are the only ones of each article read (``QuerySet.only``; their section is read whole).
     """
     from ..models import Article
 
     query = parse_query(text, language)
     articles = Article.objects.public(language).select_related("section")
+    if fields:
+        articles = articles.only(*fields, "section")
     if section_id is not None:
         articles = articles.filter(section_id=section_id)
     time_field = build_localized_fieldname("published_at", language)

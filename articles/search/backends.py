@@ -94,6 +94,17 @@ class SearchBackend:
         """How many articles match, counting no further than ``limit``."""
         return self.filter(articles, query)[:limit].count()
 
+    def found_page(
+        self, articles: QuerySet, query: SearchQuery, *, filters: SearchFilters, order: str, start: int, stop: int,
+        limit: int,
+    ) -> tuple[list[int], int]:
+        """``found_ids()`` and ``count_found()`` together: what a page of results needs, in one round trip where
+        a backend can (the count may then be computed from the same matches)."""
+        return (
+            self.found_ids(articles, query, filters=filters, order=order, start=start, stop=stop),
+            self.count_found(articles, query, filters=filters, limit=limit),
+        )
+
     def matching_ids(self, query: SearchQuery, *, limit: int) -> list[int]:
         """For the admin: the ids of at most ``limit`` articles, drafts included, whose text in ``query.language``
         has every term of ``query``, the newest first."""

@@ -3,11 +3,17 @@
 from datetime import date
 
 from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
+from ..caching import generation_key
+from ..conf import conf
 from ..markdown.typography import typeset_text
-from ..models import Section
+from ..models import ArticleAddresses, Section
 from ..views import ArticleListPage
 from . import DATE, RELEVANCE, search_articles
 from .text import MAX_QUERY_LENGTH, highlight, plain_text, snippet
@@ -76,6 +82,20 @@ class SearchForm(forms.Form):
         return self.cleaned_data.get(name) or None
 
 
+def result_fields(language: str) -> list[str]:
+    """What a page of results reads of each article: its text in ``language``, its addresses (a slug in another
+    language when it has none in this one) and what loading an article reads. The three languages' bodies, in
+    Markdown and HTML, were most of what the database sent and the ORM loaded."""
+    return [
+        "section_id", "body_html_version",
+        *(build_localized_fieldname(name, language) for name in ("title", "lead", "body_html", "published_at")),
+        *(build_localized_fieldname("slug", code) for code in conf.ARTICLES_LANGUAGES),
+    ]
+
+
+SEARCH_FILTERS_TEMPLATE = "articles/includes/search_filters.html"
+
+
 class SearchView(ArticleListPage):
     """Results in the page's language only, highlighted, paginated; filters by section and publication day."""
 
@@ -92,8 +112,16 @@ class SearchView(ArticleListPage):
             since=self.form.value("since"),
             until=self.form.value("until"),
             order=self.form.value("sort") or RELEVANCE,
+            fields=result_fields(get_language()),
         )
         return self.results
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page asked for is read with the count (``SearchResults.expect_page``)."""
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        if str(page).isdigit() and int(page) >= 1:
+            queryset.expect_page((int(page) - 1) * page_size, int(page) * page_size)
+        return super().paginate_queryset(queryset, page_size)
 
     def get_language_urls(self) -> dict[str, str]:
         """The same search in each language: the query goes along, the page number does not."""
@@ -108,6 +136,10 @@ class SearchView(ArticleListPage):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         language = get_language()
+        # What the template shows of each result, worked out here: a tag or a method call per result in the
+        # template (an address reversed per article and per section) was most of the template's time.
+        addresses = ArticleAddresses()
+        sections: dict[int, tuple[str, str]] = {}
         for article in context["articles"]:
             title, lead = (
                 typeset_text(article.translated(field, language) or "", language) for field in ("title", "lead")
@@ -115,9 +147,28 @@ class SearchView(ArticleListPage):
             article.search_title = highlight(title, self.query)
             article.search_lead = highlight(lead, self.query)
             article.search_snippet = snippet(plain_text(article.translated("body_html", language)), self.query)
+            article.search_url = addresses(article)
+            article.search_published_at = article.translated("published_at", language)
+            if article.section_id is not None:
+                if article.section_id not in sections:
+                    sections[article.section_id] = (str(article.section), article.section.get_absolute_url())
+                article.search_section_name, article.search_section_url = sections[article.section_id]
         parameters = self.search_parameters()
         context.update(
             form=self.form, query=self.query, page_query=f"{parameters}&" if parameters else "",
-            more_than_counted=self.results.more_than_counted,
+            more_than_counted=self.results.more_than_counted, search_filters=self.unset_filters(language),
         )
         return context
+
+    def unset_filters(self, language: str) -> str:
+        """The form's filters as HTML when the request sets none of them (most searches), the same for every such
+        search in ``language``: kept under the content generation (the sections' names), since rendering the
+        form's widgets, and reading the sections for them, was a tenth of the page's time. Else empty: the
+        template renders them."""
+        if any(name in self.request.GET for name in self.form.fields if name != "q"):
+            return ""
+        key = generation_key("search-filters", language)
+        if (rendered := cache.get(key)) is None:
+            rendered = render_to_string(SEARCH_FILTERS_TEMPLATE, {"form": self.form}, request=self.request)
+            cache.set(key, rendered, conf.ARTICLES_PAGE_CACHE_SECONDS)
+        return mark_safe(rendered)  # the template's own output
