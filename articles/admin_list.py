@@ -41,7 +41,8 @@ def escaped(value: Any) -> str:
 
 def list_rows(cl) -> list[ResultList]:
     """What Django's ``results(cl)`` gives the list's template: each row, a list of its cells' HTML."""
-    cells = None if cl.formset or cl.is_popup or cl.to_field else column_cells(cl)
+    # getattr: Django 5.2 sets ``formset`` on the list only in changelist_view, 6.x in the list itself.
+    cells = None if getattr(cl, "formset", None) or cl.is_popup or cl.to_field else column_cells(cl)
     if cells is None or not all(isinstance(result.pk, int) for result in cl.result_list):
         return list(results(cl))
     return [ResultList(None, [cell(result) for cell in cells]) for result in cl.result_list]

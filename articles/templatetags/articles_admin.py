@@ -2,6 +2,7 @@
 rows."""
 
 import copy
+import inspect
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy, result_headers, result_hidden_fields, results
@@ -49,7 +50,8 @@ def article_result_list_context(changelist) -> dict:
 def article_result_list(parser, token):
     """Django's ``{% result_list cl %}`` for a list whose ``rows()`` writes its rows (``ArticleChangeList``: the same
     HTML as Django's, at less cost)."""
-    return InclusionAdminNode(
-        "article_result_list", parser, token, func=article_result_list_context,
-        template_name="change_list_results.html", takes_context=False,
-    )
+    node_arguments = {"func": article_result_list_context, "template_name": "change_list_results.html",
+                      "takes_context": False}
+    if "name" in inspect.signature(InclusionAdminNode).parameters:  # Django 6.0 and later name the tag first
+        return InclusionAdminNode("article_result_list", parser, token, **node_arguments)
+    return InclusionAdminNode(parser, token, **node_arguments)
