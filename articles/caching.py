@@ -23,6 +23,13 @@ def content_generation() -> int:
     return generation
 
 
+def cached_with_generation(key: str) -> tuple[object, int]:
+    """What the cache holds at ``key`` (None if nothing) and the current content generation, in one round trip."""
+    found = cache.get_many([key, GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    return found.get(key), content_generation() if generation is None else generation
+
+
 def content_changed(**kwargs) -> None:
     """Start a new generation; connected to the content models' save and delete signals in ``apps.py``.
 

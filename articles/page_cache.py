@@ -19,7 +19,6 @@ from the cache, without a query or a template. What makes that safe:
 
 import hashlib
 import math
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,9 +28,9 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .caching import GENERATION_KEY, content_generation
+from .caching import cached_with_generation
 from .conf import conf
-from .selectors import next_scheduled_publication
+from .selectors import kept_page_lifetime
 from .site_url import site_root
 
 # The public pages kept whole, by URL name: their content changes only with the content generation and the clock.
@@ -62,9 +61,8 @@ def page_key(request: HttpRequest) -> str:
 
 def lookup(key: str) -> tuple[dict | None, int]:
     """The entry at ``key`` (None if absent) and the current content generation, in one round trip."""
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY)
-    return found.get(key), content_generation() if generation is None else generation
+    entry, generation = cached_with_generation(key)
+    return entry if isinstance(entry, dict) else None, generation
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:
@@ -112,16 +110,6 @@ def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def lifetime(now: datetime) -> float:
-    """Seconds from ``now`` that a page made now stays true: ``ARTICLES_FULL_PAGE_CACHE_SECONDS``, or less when an
-    article is scheduled to turn public sooner."""
-    seconds = float(conf.ARTICLES_FULL_PAGE_CACHE_SECONDS)
-    scheduled = next_scheduled_publication(after=now)
-    if scheduled is not None:
-        seconds = min(seconds, (scheduled - now).total_seconds())
-    return seconds
-
-
 def store(request: HttpRequest, response: HttpResponse, key: str, *, generation: int) -> bool:
     """Keep ``response`` under ``key`` until it may no longer be true; return whether it was kept.
 
@@ -130,7 +118,7 @@ def store(request: HttpRequest, response: HttpResponse, key: str, *, generation:
     """
     now = timezone.now()
     try:
-        seconds = lifetime(now)
+        seconds = kept_page_lifetime(now=now, at_most=float(conf.ARTICLES_FULL_PAGE_CACHE_SECONDS))
     except DatabaseError:
         return False  # the page is served; it is only not kept
     # The cache rounds lifetimes to whole seconds: rounded down, an entry never outlives the boundary.

@@ -36,9 +36,9 @@ from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .caching import GENERATION_KEY, content_generation
+from .caching import cached_with_generation
 from .conf import conf
-from .selectors import next_scheduled_publication
+from .selectors import kept_page_lifetime
 from .site_url import site_root
 
 # Where a part goes: its template's name between two NUL characters, which no rendered text can hold (the
@@ -87,10 +87,7 @@ def shell_key(request: HttpRequest, language: str) -> str:
 
 def lookup(key: str) -> tuple[Shell | None, int]:
     """The shell at ``key`` if it may be served now, and the current content generation, in one round trip."""
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY)
-    generation = content_generation() if generation is None else generation
-    shell = found.get(key)
+    shell, generation = cached_with_generation(key)
     if not isinstance(shell, Shell) or shell.generation != generation or timezone.now().timestamp() >= shell.until:
         return None, generation
     return shell, generation
@@ -104,14 +101,10 @@ def make_shell(page: str, *, article_id: int, content_language: str, nonce: str 
     ``ARTICLES_PAGE_CACHE_SECONDS`` (``until``; now when that cannot be known).
     """
     now = timezone.now()
-    seconds = float(conf.ARTICLES_PAGE_CACHE_SECONDS)
     try:
-        scheduled = next_scheduled_publication(after=now)
+        seconds = kept_page_lifetime(now=now, at_most=float(conf.ARTICLES_PAGE_CACHE_SECONDS))
     except DatabaseError:
         seconds = 0  # the page is served; it is only not kept
-    else:
-        if scheduled is not None:
-            seconds = min(seconds, (scheduled - now).total_seconds())
     return Shell(
         pieces=tuple(PART_MARK.split(page)), article_id=article_id, content_language=content_language, nonce=nonce,
         generation=generation, until=now.timestamp() + seconds,

@@ -224,3 +224,12 @@ def next_scheduled_publication(*, after: datetime) -> datetime | None:
         for code in conf.ARTICLES_LANGUAGES
     ]
     return min((time for time in times if time is not None), default=None)
+
+
+def kept_page_lifetime(*, now: datetime, at_most: float) -> float:
+    """Seconds from ``now`` that a page made now stays true, at most ``at_most``: less when a language version is
+    scheduled to turn public sooner (``next_scheduled_publication``). Whole pages and shells are kept for this."""
+    scheduled = next_scheduled_publication(after=now)
+    if scheduled is None:
+        return at_most
+    return min(at_most, (scheduled - now).total_seconds())

@@ -235,7 +235,7 @@ def test_the_project_passes_its_checks_with_the_cache_on(db):
 
 def test_a_page_made_just_before_the_database_went_away_is_served_but_not_kept(client, make_article):
     article = make_article()
-    with mock.patch("articles.page_cache.next_scheduled_publication", side_effect=OperationalError("gone")):
+    with mock.patch("articles.page_cache.kept_page_lifetime", side_effect=OperationalError("gone")):
         page = read(client, article)
     assert page.status_code == 200 and STATUS_HEADER not in page
     assert read(client, article)[STATUS_HEADER] == "miss"
