@@ -10,7 +10,6 @@ archive's size). Writers that bypass both (``bulk_create``, a data migration, SQ
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from functools import reduce
 from operator import or_
@@ -20,13 +19,16 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
 from .conf import conf
+from .deferring import DeferredSet
 from .models import ArchiveMonth, Article, language_field, listed_condition
 
 # A language and the first day of a month (UTC).
 Month = tuple[str, date]
 
-# The months written inside ``archive_months_deferred()``, refreshed together when it ends; None outside one.
-_deferred: ContextVar[set[Month] | None] = ContextVar("articles_archive_months_deferred", default=None)
+# The months written inside ``archive_months_deferred()``, refreshed together when it ends.
+_deferred: DeferredSet[Month] = DeferredSet(
+    "articles_archive_months_deferred", lambda months: archive_months_refresh(months=months),
+)
 
 
 def month_of(time: datetime) -> date:
@@ -96,9 +98,7 @@ def archive_months_refresh(*, months: Collection[Month]) -> None:
     so that two transactions refreshing one month take turns and the second counts what the first committed.
     Three queries and one per language, for any number of months.
     """
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(months)
+    if _deferred.defer(months):
         return
     wanted = sorted(set(months))
     if not wanted:
@@ -124,17 +124,8 @@ def archive_months_deferred() -> Iterator[None]:
     For writers of many articles at once (an import's batch): the block must end inside the transaction that
     wrote them. Nothing is refreshed when the block ends with an exception.
     """
-    outer = _deferred.get()
-    pending: set[Month] = set()
-    token = _deferred.set(pending)
-    try:
+    with _deferred.block():
         yield
-    finally:
-        _deferred.reset(token)
-    if outer is not None:
-        outer.update(pending)
-    else:
-        archive_months_refresh(months=pending)
 
 
 @contextmanager

@@ -24,6 +24,7 @@ LAYERS = {
     "articles.conf": FOUNDATION,
     "articles.slugs": FOUNDATION,
     "articles.caching": FOUNDATION,
+    "articles.deferring": FOUNDATION,
     "articles.circuit_breaker": FOUNDATION,
     "articles.site_url": FOUNDATION,
     "articles.roles": FOUNDATION,

@@ -8,17 +8,19 @@ rebuild_search_index`` builds it again. See docs/search.md.
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 
 from modeltranslation.utils import build_localized_fieldname
 
+from ..deferring import DeferredSet
 from .backends import DATE, RELEVANCE, SearchFilters, search_backend
 from .results import SearchResults
 from .text import SearchQuery, parse_query
 
-# The ids saved inside ``search_index_deferred()``, indexed together when it ends; None outside one.
-_deferred: ContextVar[set[int] | None] = ContextVar("articles_search_deferred", default=None)
+# The ids saved inside ``search_index_deferred()``, indexed together when it ends.
+_deferred: DeferredSet[int] = DeferredSet(
+    "articles_search_deferred", lambda article_ids: search_index_update(article_ids=sorted(article_ids)),
+)
 
 
 @contextmanager
@@ -28,17 +30,8 @@ def search_index_deferred() -> Iterator[None]:
     For writers of many articles at once (an import's batch): the block must end inside the transaction that
     saved them, as the per-save indexing would have. Nothing is indexed when the block ends with an exception.
     """
-    outer = _deferred.get()
-    pending: set[int] = set()
-    token = _deferred.set(pending)
-    try:
+    with _deferred.block():
         yield
-    finally:
-        _deferred.reset(token)
-    if outer is not None:
-        outer.update(pending)
-    elif pending:
-        search_index_update(article_ids=sorted(pending))
 
 
 def search_index_update(*, article_ids: Collection[int]) -> None:
@@ -90,10 +83,7 @@ def search_articles(
 def article_saved(sender, instance, **kwargs) -> None:
     """Signal receiver: index an article's text after each save (imports included), in the same transaction, or
     with the others when ``search_index_deferred()`` is open."""
-    pending = _deferred.get()
-    if pending is not None:
-        pending.add(instance.pk)
-    else:
+    if not _deferred.defer([instance.pk]):
         search_index_update(article_ids=[instance.pk])
 
 
