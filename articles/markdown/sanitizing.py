@@ -24,6 +24,9 @@ _ATTRIBUTE_VALUES = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def sanitize_html(html: str) -> str:
     """Keep only the tags, attributes and URL schemes the renderer emits; idempotent."""
     return _CLEANER.clean(replace_lone_surrogates(html))
@@ -35,6 +38,10 @@ def replace_lone_surrogates(text: str) -> str:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # No address holds a raw control character; a browser may strip some of them, so "\x7fjavascript:" is dropped
+    # rather than trusted to stay a harmless relative address.
+    if attribute in ("href", "src") and _CONTROL.search(value):
+        return None
     if attribute == "class":
         pattern = _CLASSES.get(tag)
     else:
