@@ -113,8 +113,9 @@ _QUOTE = re.compile(r"[\"']")
 # One number (digits, with decimal or time separators), a hyphen, another: not a piece of a longer chain.
 _NUMBER = r"\d+(?:[.,:]\d+)*"
 _RANGE = re.compile(rf"(?<![\w.,:/–-])({_NUMBER})-(?={_NUMBER}(?![\d.,:/–-]\d|\d))")
-_NUMBER_AND_UNIT = re.compile(r"(?<=\d) (?=[%‰°€$£₸₽]|\d{3}(?!\d)|[^\W\d_]{1,4}(?!\w))")
-_SHORT_WORD = r"(?<![\w])([а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]{1,2}) (?=\S)"
+# The space first, then what comes before it: the regex engine looks for spaces only, not at every character.
+_NUMBER_AND_UNIT = re.compile(r" (?<=\d )(?=[%‰°€$£₸₽]|\d{3}(?!\d)|[^\W\d_]{1,4}(?!\w))")
+_SHORT_WORD = r"([а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]{1,2}) (?=\S)"
 
 
 @dataclass
@@ -184,14 +185,18 @@ def _add_slot(run: list[_Slot], element: Element, attribute: str, opaque: bool) 
 def _typeset(run: list[_Slot], typography: Typography) -> None:
     pieces = [piece for slot in run for piece in slot.pieces]
     rules = _rules(typography, _QuoteState(typography))
+    alone = len(pieces) == 1  # most blocks: plain text, with no neighbours for the patterns to look at
     for index, piece in enumerate(pieces):
-        if not piece.editable or not piece.text:
-            continue
-        before = "".join(other.context for other in pieces[max(0, index - 2):index])[-2:]
-        after = "".join(other.context for other in pieces[index + 1:index + 3])[:2]
         text = piece.text
+        if not piece.editable or not text:
+            continue
+        if alone:
+            before = after = ""
+        else:
+            before = "".join(other.context for other in pieces[max(0, index - 2):index])[-2:]
+            after = "".join(other.context for other in pieces[index + 1:index + 3])[:2]
         for pattern, needs, replacement in rules:
-            if any(character in text for character in needs):  # most pieces need few of the rules
+            if needs in text if len(needs) == 1 else any(character in text for character in needs):
                 text = _replace_inside(pattern, replacement, text, before, after)
         piece.text = text
 
@@ -218,13 +223,16 @@ def _enclitic_patterns(enclitics: frozenset[str]) -> tuple[re.Pattern[str], re.P
     words = "|".join(sorted(enclitics, key=len, reverse=True)) or "(?!)"
     enclitic = rf"(?:{words})(?!\w)"
     return (
-        re.compile(rf"(?<=\w) (?={enclitic})", re.IGNORECASE),
-        re.compile(rf"(?!{enclitic}){_SHORT_WORD}", re.IGNORECASE),
+        re.compile(rf" (?<=\w )(?={enclitic})", re.IGNORECASE),
+        # At the start of a word only (the lookbehind, cheap, before the enclitics, which are not).
+        re.compile(rf"(?<!\w)(?!{enclitic}){_SHORT_WORD}", re.IGNORECASE),
     )
 
 
 def _replace_inside(pattern: re.Pattern[str], replacement: Any, text: str, before: str, after: str) -> str:
     """Substitute within ``text`` only, letting the pattern's lookarounds see the neighbouring text."""
+    if not (before or after):
+        return pattern.sub(replacement, text)
     context = before + text + after
     start, end = len(before), len(before) + len(text)
 
