@@ -201,7 +201,7 @@ def article_apply_file(*, draft: ArticleDraft, source: SourceFile, run: ImportRu
     article = draft.article
     language, fields = source.language, source.fields
     had_language = not draft.creating and bool(article.translated("title", language))
-    before = model_state(article)
+    before = None if draft.creating else model_state(article)  # a new article is saved whatever the files say
     for name in ("title", "lead", "cover_alt", "cover_caption", "cover_credit"):
         set_translated(article, name, language, fields.get(name, ""))
     set_translated(article, "body", language, source.body)
