@@ -37,7 +37,14 @@ def content_changed(**kwargs) -> None:
     kept under the first new generation, it would be served until it expires.
     """
     renew_generation()
-    transaction.on_commit(renew_generation, using=kwargs.get("using"))
+    using = kwargs.get("using")
+    connection = transaction.get_connection(using)
+    queued = connection.run_on_commit
+    # Many changes in one transaction (an import writes thousands) need one renewal at its commit, not one each:
+    # a renewal queued last, in the same savepoints, runs or is dropped together with this change.
+    if queued and queued[-1][1] is renew_generation and queued[-1][0] == set(connection.savepoint_ids):
+        return
+    transaction.on_commit(renew_generation, using=using)
 
 
 def renew_generation() -> None:
