@@ -2,10 +2,20 @@
 
 Builds two archives once and reuses them: ``BENCH_ARTICLES`` (100,000) articles in ``BENCH_DATABASE_URL`` and
 ``BENCH_SMALL_ARTICLES`` (1,000) in ``BENCH_SMALL_DATABASE_URL`` (default: the large one's database name with
-``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``). Articles span three years, with
-~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), 2 % drafts and 1 % scheduled, three
-of 200 tags each (ten of them on a tenth of the archive each), and 30 days of daily views in every language for a
+``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``). An archive is reused when it
+has the size and was written by this makeup (``MAKEUP``, kept in a table of the bench's own): a change to what
+``generate`` writes bumps it, so that the next run builds both archives again. Articles span three years, with
+~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), three of 200 tags each (ten of them on
+a tenth of the archive each), one or two of 300 authors each, and 30 days of daily views in every language for a
 tenth of them.
+
+What the admin's lists show does not grow with a newsroom's archive, so it is the same at both sizes, spread evenly
+over the three years (the same dates at any size): 150 drafts and 150 articles scheduled for the next 30 days (a
+full first page of the Draft and Scheduled filters, 100 rows, at both sizes; at 1,000 they are 30 % of the
+archive), a desk reporter whose byline is added to 150 published articles (the admin's author filter is measured
+with theirs; the public author page, as before, with the author of most articles), and "referendum" in the
+titles of 10 of them (the admin's title search). The searches for a word of the bodies and the other filters show
+what the archive holds, as readers' pages do.
 
 Each page is then requested through the whole middleware with Django's test client, DEBUG off, the cache cleared
 before every request (cold), five times; each size is measured in a process of its own (``python -m bench.scale
@@ -31,10 +41,19 @@ BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 KEY_PREFIX = "scale-"
+# What generate() writes: bump it with every change there, so that archives built before are built again.
+MAKEUP = 2
+MAKEUP_TABLE = "scale_bench_makeup"
 LANGUAGE_MIXES = [("en", "ru", "kk")] * 8 + [("en", "ru"), ("ru", "kk")]
 YEARS = 3
 SECTIONS, AUTHORS, TAGS = 12, 300, 200
 BATCH = 2000
+# Drafts, scheduled articles and the desk reporter's articles: as many at every size (see the docstring), more
+# than the admin list's page of 100.
+QUEUE = 150
+DESK_KEY = f"{KEY_PREFIX}desk"
+MARKED_TITLES = 10
+TITLE_MARK = "referendum"
 REPEATS = 5
 ROUNDS = int(os.environ.get("BENCH_SCALE_ROUNDS", "3"))
 
@@ -65,6 +84,7 @@ PARAGRAPHS = {
     ],
 }
 TITLES = {"en": "Story number {n}", "ru": "Новость номер {n}", "kk": "Жаңалық нөмірі {n}"}
+TITLE_MARKS = {"en": TITLE_MARK, "ru": "референдум", "kk": "референдум"}
 SLUGS = {"en": "story-number-{n}", "ru": "novost-nomer-{n}", "kk": "zhanalyk-nomiri-{n}"}
 
 
@@ -73,13 +93,38 @@ def body(language: str, number: int) -> str:
     return "\n\n".join(paragraphs[(number + offset) % len(paragraphs)] for offset in range(2))
 
 
+def spread(size: int, count: int, phase: float) -> list[int]:
+    """``count`` article numbers spread evenly over an archive of ``size`` (number 0 the newest, the last the
+    oldest), each at ``phase`` of its step: the same publication dates at any size."""
+    step = size / count
+    return [int((index + phase) * step) for index in range(count)]
+
+
+def makeup(size: int) -> tuple[set[int], set[int], set[int], set[int]]:
+    """The numbers of the drafts, the scheduled articles, the desk reporter's articles and the articles with
+    ``TITLE_MARK`` in their titles: the same counts at every size. Drafts and scheduled articles are never among
+    the tenth that has readers (numbers ending in 0) nor the desk's; the marked titles are desk articles in all
+    three languages."""
+    count = min(QUEUE, size // 6)  # a step of 6 or more keeps the three sets apart
+    drafts = {number + 1 if number % 10 == 0 else number for number in spread(size, count, 0)}
+    scheduled = {number + 1 if number % 10 == 0 else number for number in spread(size, count, 0.35)}
+    desk = spread(size, count, 0.7)
+    with_all_languages = [number for number in desk if len(LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]) == 3]
+    step = max(1, len(with_all_languages) // MARKED_TITLES)
+    marked = set(with_all_languages[step // 2::step][:MARKED_TITLES])
+    assert len(drafts) == len(scheduled) == len(set(desk)) == count and not drafts & scheduled
+    assert not (drafts | scheduled) & set(desk)
+    return drafts, scheduled, set(desk), marked
+
+
 def tag_numbers(pk: int) -> set[int]:
     """Three tags per article: one of ten on a tenth of the archive each, one of 60 and one of 130."""
     return {pk % 10, 10 + pk * 7 % 60, 70 + pk * 13 % 130}
 
 
 def generate(size: int) -> None:
-    """Create the archive, in one transaction, unless an archive of ``size`` articles is already there."""
+    """Create the archive, in one transaction, unless an archive of ``size`` articles and of this ``MAKEUP`` is
+    already there."""
     from django.contrib.auth.models import User
     from django.db import DEFAULT_DB_ALIAS, connection, transaction
     from django.utils import timezone
@@ -91,8 +136,13 @@ def generate(size: int) -> None:
     from articles.tag_counts import tag_counts_rebuild
     from articles.translating.status import record_translation_sources
 
-    if Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MAKEUP_TABLE} (size integer NOT NULL, makeup integer NOT NULL)")
+        cursor.execute(f"SELECT size, makeup FROM {MAKEUP_TABLE}")
+        built = cursor.fetchall()
+    if built == [(size, MAKEUP)] and Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
         return
+    drafts, scheduled, desk, marked = makeup(size)
     started = time.monotonic()
     rendered = {
         (code, variant): render_markdown(body(code, variant), code) for code in PARAGRAPHS for variant in range(3)
@@ -105,6 +155,8 @@ def generate(size: int) -> None:
         Section.objects.filter(key__startswith=KEY_PREFIX).delete()
         Author.objects.filter(key__startswith=KEY_PREFIX).delete()
         Tag.objects.filter(key__startswith=KEY_PREFIX).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {MAKEUP_TABLE}")
         sections = Section.objects.bulk_create(
             Section(key=f"{KEY_PREFIX}{n}", position=n, name_en=f"Section {n}", name_ru=f"Раздел {n}",
                     name_kk=f"Бөлім {n}", slug_en=f"section-{n}", slug_ru=f"razdel-{n}", slug_kk=f"bolim-{n}")
@@ -115,6 +167,10 @@ def generate(size: int) -> None:
                    name_ru=f"Репортёр {n}", name_kk=f"Тілші {n}")
             for n in range(AUTHORS)
         )
+        desk_reporter = Author.objects.create(
+            key=DESK_KEY, slug=f"{KEY_PREFIX}author-desk", name_en="Desk Reporter", name_ru="Репортёр редакции",
+            name_kk="Редакция тілшісі",
+        )
         tags = Tag.objects.bulk_create(
             Tag(key=f"{KEY_PREFIX}{n}", name_en=f"Topic {n}", name_ru=f"Тема {n}", name_kk=f"Тақырып {n}",
                 slug_en=f"topic-{n}", slug_ru=f"tema-{n}", slug_kk=f"takyryp-{n}")
@@ -123,18 +179,20 @@ def generate(size: int) -> None:
         read = []
         for first in range(0, size, BATCH):
             batch = []
-            for number in range(first, min(first + BATCH, size)):
+            numbers = range(first, min(first + BATCH, size))
+            for number in numbers:
                 # By tens, so that the tenth with daily views (below) has every mix of languages too.
                 languages = LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]
-                status = Article.Status.DRAFT if number % 50 == 7 else Article.Status.PUBLISHED
-                age = span * number / size if number % 100 != 3 else -86400 * (1 + number % 30)
+                status = Article.Status.DRAFT if number in drafts else Article.Status.PUBLISHED
+                age = span * number / size if number not in scheduled else -86400 * (1 + number % 30)
                 article = Article(
                     key=f"{KEY_PREFIX}{number}", section=sections[number % SECTIONS], status=status,
                     published_at=now - timedelta(seconds=age), body_html_version=RENDERER_VERSION,
                     view_count=(number * 7919) % 5000,
                 )
                 for code in languages:
-                    setattr(article, f"title_{code}", TITLES[code].format(n=number))
+                    title = TITLES[code].format(n=number)
+                    setattr(article, f"title_{code}", f"{title}: {TITLE_MARKS[code]}" if number in marked else title)
                     setattr(article, f"slug_{code}", SLUGS[code].format(n=number))
                     setattr(article, f"lead_{code}", PARAGRAPHS[code][number % 3].split(". ")[0] + ".")
                     setattr(article, f"body_{code}", body(code, number % 3))
@@ -146,6 +204,10 @@ def generate(size: int) -> None:
             Byline.objects.bulk_create(
                 Byline(article=article, author=authors[(article.pk * 13 + position) % AUTHORS], position=position)
                 for article in batch for position in range(1 + article.pk % 2)
+            )
+            Byline.objects.bulk_create(
+                Byline(article=article, author=desk_reporter, position=2)
+                for article, number in zip(batch, numbers, strict=True) if number in desk
             )
             Article.tags.through.objects.bulk_create(
                 Article.tags.through(article=article, tag=tags[number])
@@ -173,6 +235,8 @@ def generate(size: int) -> None:
         search_index_rebuild()
         archive_months_rebuild()
         tag_counts_rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {MAKEUP_TABLE} (size, makeup) VALUES (%s, %s)", [size, MAKEUP])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -191,7 +255,11 @@ def pages() -> dict[str, tuple[str, bool]]:
     article = articles.filter(title_kk__isnull=False).order_by("-published_at").first()
     section = Section.objects.get(key=f"{KEY_PREFIX}0")
     last_page = -(-articles.filter(section=section).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
-    author = Author.objects.filter(key__startswith=KEY_PREFIX).annotate(n=Count("bylines")).order_by("-n").first()
+    author = (
+        Author.objects.filter(key__startswith=KEY_PREFIX).exclude(key=DESK_KEY)
+        .annotate(n=Count("bylines")).order_by("-n").first()
+    )
+    desk_reporter = Author.objects.get(key=DESK_KEY)  # QUEUE articles at every size
     tag = Tag.objects.get(key=f"{KEY_PREFIX}0")  # on a tenth of the archive
     tag_last_page = -(-articles.filter(tags=tag).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
     english = sorted((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
@@ -216,7 +284,7 @@ def pages() -> dict[str, tuple[str, bool]]:
         "news sitemap": ("/sitemap-news.xml", False),
         "robots.txt": ("/robots.txt", False),
         "admin changelist": ("/admin/articles/article/", True),
-        "admin search": ("/admin/articles/article/?q=number+4242", True),
+        "admin search, a word of 10 titles": (f"/admin/articles/article/?q={TITLE_MARK}", True),
         "admin missing in kk": ("/admin/articles/article/?missing=kk", True),
         "admin search, a word of the bodies": ("/admin/articles/article/?q=council", True),
         "admin search, a word and filters": (
@@ -224,7 +292,7 @@ def pages() -> dict[str, tuple[str, bool]]:
         ),
         "admin scheduled": ("/admin/articles/article/?state=scheduled", True),
         "admin drafts": ("/admin/articles/article/?state=draft", True),
-        "admin an author's articles": (f"/admin/articles/article/?author={author.pk}", True),
+        "admin an author's articles": (f"/admin/articles/article/?author={desk_reporter.pk}", True),
         "admin outdated in ru": ("/admin/articles/article/?outdated=ru", True),
     }
 
