@@ -1,21 +1,21 @@
 """``make bench`` (scale): what each page costs with a small archive and with a large one, and the ratio.
 
-Builds two archives once and reuses them: ``BENCH_ARTICLES`` (100,000) articles in ``BENCH_DATABASE_URL`` and
-``BENCH_SMALL_ARTICLES`` (1,000) in ``BENCH_SMALL_DATABASE_URL`` (default: the large one's database name with
-``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``). An archive is reused when it
-has the size and was written by this makeup (``MAKEUP``, kept in a table of the bench's own): a change to what
-``generate`` writes bumps it, so that the next run builds both archives again. Articles span three years, with
-~600-byte bodies in three languages (a tenth miss Kazakh, a tenth English), three of 200 tags each (ten of them on
-a tenth of the archive each), one or two of 300 authors each, and 30 days of daily views in every language for a
-tenth of them.
+Builds two archives once and reuses them: ``BENCH_ARTICLES`` (100,000) published articles in ``BENCH_DATABASE_URL``
+and ``BENCH_SMALL_ARTICLES`` (1,000) in ``BENCH_SMALL_DATABASE_URL`` (default: the large one's database name with
+``_small``; without ``BENCH_DATABASE_URL``, SQLite files under ``bench/results/``), each with the same editors'
+queue (below). An archive is reused when it has its articles and was written by this makeup (``MAKEUP``, kept in
+a table of the bench's own): a change to what ``generate`` writes bumps it, so that the next run builds both
+archives again. Articles span three years, with ~600-byte bodies in three languages (a tenth miss Kazakh, a tenth
+English), three of 200 tags each (ten of them on a tenth of the archive each), one or two of 300 authors each, and
+30 days of daily views in every language for a tenth of them.
 
-What the admin's lists show does not grow with a newsroom's archive, so it is the same at both sizes, spread evenly
-over the three years (the same dates at any size): 150 drafts and 150 articles scheduled for the next 30 days (a
-full first page of the Draft and Scheduled filters, 100 rows, at both sizes; at 1,000 they are 30 % of the
-archive), a desk reporter whose byline is added to 150 published articles (the admin's author filter is measured
-with theirs; the public author page, as before, with the author of most articles), and "referendum" in the
-titles of 10 of them (the admin's title search). The searches for a word of the bodies and the other filters show
-what the archive holds, as readers' pages do.
+What the admin's lists show does not grow with a newsroom's archive, so it is the same at both sizes: a queue of
+150 drafts (dated over the three years) and 150 articles scheduled for the next 30 days, on top of the published
+archive (a full first page of the Draft and Scheduled filters, 100 rows, at both sizes); a desk reporter whose
+byline is added to 150 published articles spread over the three years (the admin's author filter is measured with
+theirs; the public author page, as before, with the author of most articles); and "referendum" in the titles of
+10 of those (the admin's title search). The searches for a word of the bodies and the other filters show what the
+archive holds, as readers' pages do.
 
 Each page is then requested through the whole middleware with Django's test client, DEBUG off, the cache cleared
 before every request (cold), five times; each size is measured in a process of its own (``python -m bench.scale
@@ -50,8 +50,8 @@ LANGUAGE_MIXES = [("en", "ru", "kk")] * 8 + [("en", "ru"), ("ru", "kk")]
 YEARS = 3
 SECTIONS, AUTHORS, TAGS = 12, 300, 200
 BATCH = 2000
-# Drafts, scheduled articles and the desk reporter's articles: as many at every size (see the docstring), more
-# than the admin list's page of 100.
+# The editors' queue (drafts, and articles scheduled) and the desk reporter's articles: as many at every size (see
+# the docstring), more than the admin list's page of 100.
 QUEUE = 150
 DESK_KEY = f"{KEY_PREFIX}desk"
 MARKED_TITLES = 10
@@ -102,21 +102,13 @@ def spread(size: int, count: int, phase: float) -> list[int]:
     return [int((index + phase) * step) for index in range(count)]
 
 
-def makeup(size: int) -> tuple[set[int], set[int], set[int], set[int]]:
-    """The numbers of the drafts, the scheduled articles, the desk reporter's articles and the articles with
-    ``TITLE_MARK`` in their titles: the same counts at every size. Drafts and scheduled articles are never among
-    the tenth that has readers (numbers ending in 0) nor the desk's; the marked titles are desk articles in all
-    three languages."""
-    count = min(QUEUE, size // 6)  # a step of 6 or more keeps the three sets apart
-    drafts = {number + 1 if number % 10 == 0 else number for number in spread(size, count, 0)}
-    scheduled = {number + 1 if number % 10 == 0 else number for number in spread(size, count, 0.35)}
-    desk = spread(size, count, 0.7)
+def desk_numbers(size: int) -> tuple[set[int], set[int]]:
+    """The numbers of the desk reporter's articles, and of those of them with ``TITLE_MARK`` in their titles (in
+    all three languages): as many at every size."""
+    desk = spread(size, min(QUEUE, size), 0.5)
     with_all_languages = [number for number in desk if len(LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]) == 3]
     step = max(1, len(with_all_languages) // MARKED_TITLES)
-    marked = set(with_all_languages[step // 2::step][:MARKED_TITLES])
-    assert len(drafts) == len(scheduled) == len(set(desk)) == count and not drafts & scheduled
-    assert not (drafts | scheduled) & set(desk)
-    return drafts, scheduled, set(desk), marked
+    return set(desk), set(with_all_languages[step // 2::step][:MARKED_TITLES])
 
 
 def tag_numbers(pk: int) -> set[int]:
@@ -146,8 +138,8 @@ def deletion_signals_muted() -> Iterator[None]:
 
 
 def generate(size: int) -> None:
-    """Create the archive, in one transaction, unless an archive of ``size`` articles and of this ``MAKEUP`` is
-    already there."""
+    """Create the archive, in one transaction, unless an archive of ``size`` articles (and the queue) of this
+    ``MAKEUP`` is already there."""
     from django.contrib.auth.models import User
     from django.db import DEFAULT_DB_ALIAS, connection, transaction
     from django.utils import timezone
@@ -163,9 +155,9 @@ def generate(size: int) -> None:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {MAKEUP_TABLE} (size integer NOT NULL, makeup integer NOT NULL)")
         cursor.execute(f"SELECT size, makeup FROM {MAKEUP_TABLE}")
         built = cursor.fetchall()
-    if built == [(size, MAKEUP)] and Article.objects.filter(key__startswith=KEY_PREFIX).count() == size:
+    if built == [(size, MAKEUP)] and Article.objects.filter(key__startswith=KEY_PREFIX).count() == size + 2 * QUEUE:
         return
-    drafts, scheduled, desk, marked = makeup(size)
+    desk, marked = desk_numbers(size)
     started = time.monotonic()
     rendered = {
         (code, variant): render_markdown(body(code, variant), code) for code in PARAGRAPHS for variant in range(3)
@@ -201,14 +193,20 @@ def generate(size: int) -> None:
             for n in range(TAGS)
         )
         read = []
-        for first in range(0, size, BATCH):
+        for first in range(0, size + 2 * QUEUE, BATCH):
             batch = []
-            numbers = range(first, min(first + BATCH, size))
+            numbers = range(first, min(first + BATCH, size + 2 * QUEUE))
             for number in numbers:
                 # By tens, so that the tenth with daily views (below) has every mix of languages too.
                 languages = LANGUAGE_MIXES[number // 10 % len(LANGUAGE_MIXES)]
-                status = Article.Status.DRAFT if number in drafts else Article.Status.PUBLISHED
-                age = span * number / size if number not in scheduled else -86400 * (1 + number % 30)
+                queued = number - size  # after the archive: the queue's drafts, then its scheduled articles
+                status = Article.Status.DRAFT if 0 <= queued < QUEUE else Article.Status.PUBLISHED
+                if queued < 0:
+                    age = span * number / size
+                elif queued < QUEUE:
+                    age = span * (queued + 0.5) / QUEUE
+                else:
+                    age = -86400 * (1 + queued % 30)
                 article = Article(
                     key=f"{KEY_PREFIX}{number}", section=sections[number % SECTIONS], status=status,
                     published_at=now - timedelta(seconds=age), body_html_version=RENDERER_VERSION,
@@ -239,7 +237,7 @@ def generate(size: int) -> None:
             )
             read += [
                 (article.pk, article.available_languages())
-                for article in batch if int(article.key.removeprefix(KEY_PREFIX)) % 10 == 0
+                for article, number in zip(batch, numbers, strict=True) if number < size and number % 10 == 0
             ]
         # Day by day, as the counter writes them: a day's rows lie together in the table. On the default connection
         # (the router sends counting writes to a connection of their own, outside this transaction).
@@ -264,7 +262,7 @@ def generate(size: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    print(f"generated {size} articles in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(f"generated {size} articles and {2 * QUEUE} queued in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
 def pages() -> dict[str, tuple[str, bool]]:
