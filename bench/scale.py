@@ -283,7 +283,8 @@ def pages() -> dict[str, tuple[str, bool]]:
     )
     desk_reporter = Author.objects.get(key=DESK_KEY)  # QUEUE articles at every size
     tag = Tag.objects.get(key=f"{KEY_PREFIX}0")  # on a tenth of the archive
-    tag_last_page = -(-articles.filter(tags=tag).count() // getattr(settings, "ARTICLES_PER_PAGE", 20))
+    # The deepest page that is full (the last one, unless the remainder leaves it short): 20 articles at both sizes.
+    tag_last_page = max(articles.filter(tags=tag).count() // getattr(settings, "ARTICLES_PER_PAGE", 20), 1)
     english = sorted((file for file in article_files() if file.language == "en"), key=lambda file: file.month)
     newest, older = english[-1], english[len(english) // 3]
     return {
@@ -293,8 +294,9 @@ def pages() -> dict[str, tuple[str, bool]]:
         "section page": (section.get_absolute_url("en"), False),
         "section page, last page": (f"{section.get_absolute_url('en')}?page={last_page}", False),
         "author page": (author.get_absolute_url("en"), False),
+        "author page, the desk reporter": (desk_reporter.get_absolute_url("en"), False),
         "tag page": (tag.get_absolute_url("en"), False),
-        "tag page, last page": (f"{tag.get_absolute_url('en')}?page={tag_last_page}", False),
+        "tag page, deepest full page": (f"{tag.get_absolute_url('en')}?page={tag_last_page}", False),
         "tag feed": (f"{tag.get_absolute_url('en')}feed/", False),
         "feed": ("/en/feed/", False),
         "sitemap index": ("/sitemap.xml", False),
