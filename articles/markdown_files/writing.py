@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
@@ -658,21 +659,22 @@ class ImportPool:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def map_in_order(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
+    def map_in_order(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """``function`` of each item, in order: here, lazily, or by the pool, whose chunks of ``CHUNK`` items are
-        sent one ahead of the one being taken."""
+        sent one ahead of the one being taken (``items`` is taken a chunk at a time: it may be a stream)."""
         if self.processes == 1:
             return map(function, items)
         return self.chunks_in_order(function, items)
 
-    def chunks_in_order(self, function: Callable[[T], R], items: list[T]) -> Iterator[R]:
+    def chunks_in_order(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         if self.pool is None:
             # fork: the workers need nothing but the code this process has loaded already.
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(self.processes, mp_context=context)
         pool = self.pool
-        chunks = (items[start:start + self.CHUNK] for start in range(0, len(items), self.CHUNK))
+        remaining = iter(items)
+        chunks = iter(lambda: list(islice(remaining, self.CHUNK)), [])
 
         def sent(chunk: list[T]) -> Iterator[R]:
             return pool.map(function, chunk, chunksize=max(len(chunk) // (self.processes * 4), 1))
