@@ -5,7 +5,7 @@ Translated fields are registered in ``translation.py`` (django-modeltranslation 
 """
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache, reduce
 from operator import or_
@@ -91,7 +91,7 @@ class TranslatedModel(models.Model):
     # The translated Markdown fields this model stores rendered, each with its HTML field: {"body": "body_html"}.
     markdown_fields: ClassVar[dict[str, str]] = {}
     # Slugs that other objects of an import claim (see ``unique_slug``); set on the instance by the import only.
-    claimed_slugs: dict[str, dict[str, str]]
+    claimed_slugs: Mapping[str, Mapping[str, str]]
 
     class Meta:
         abstract = True

@@ -24,12 +24,13 @@ them, and files of one run must agree on them (on tags: on their keys). ``langua
 ``language_published_at`` are this language version's own publication state and time (``status`` and
 ``published_at`` are the article's, the master switch); left out, the language keeps its state, and a new one
 follows the article. A run validates every file first (keeping
-only small metadata, so thousands of files fit in little memory), then reads them again to write them in one
-transaction.
+only small metadata, and that in a scratch SQLite database on disk, so that memory stays flat however many files
+a run has), then reads them again to write them in one transaction.
 
-``reading`` turns a file into front matter and body, ``checking`` validates the fields of each file and the files
-of a run against one another and the database, ``writing`` writes them through the models; ``exporting`` writes
-the database out as files that import back to it.
+``reading`` finds the files and turns each into front matter and body, ``checking`` validates the fields of each
+file and the files of a run against one another and the database (``ImportPlan``, kept in ``scratch``'s
+database), ``writing`` writes them through the models; ``exporting`` writes the database out as files that import
+back to it.
 """
 
 from .checking import ARTICLE, AUTHOR, SECTION, TAG, SourceFile, read_source_file

@@ -2,12 +2,15 @@
 and against the database (keys, slugs, versions given twice, shared fields that disagree).
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import zip_longest
+from itertools import groupby, zip_longest
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Self
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -25,11 +28,13 @@ from .reading import (
     ImportProblem,
     SourceError,
     decode_source,
+    find_source_files,
     parse_front_matter,
     quoted,
     shortened,
     split_front_matter,
 )
+from .scratch import ScratchDatabase, bytes_path, bytes_text, path_bytes, path_order, text_bytes
 
 TIMESTAMP_EXAMPLE = "2025-03-14T09:30:00+05:00"
 ARTICLE, AUTHOR, SECTION, TAG = "article", "author", "section", "tag"
@@ -359,70 +364,215 @@ def author_pairs(fields: dict[str, Any]) -> list[tuple[str, str]]:
 # --- Checks across the files of a run ---------------------------------------------------------------------
 
 
-@dataclass
-class ImportPlan:
-    """What a run needs to remember of each valid file: small metadata only, never a body."""
+class PlannedFile(NamedTuple):
+    """A file of the plan, as the writing pass takes it."""
 
-    # path → (kind, claims a slug, key, language)
-    files: dict[Path, tuple[str, bool, str, str]] = field(default_factory=dict)
-    folders: dict[Path, Path] = field(default_factory=dict)  # path → the imported folder it is in
-    versions: dict[tuple[str, str, str], Path] = field(default_factory=dict)
-    slugs: dict[tuple[str, str, str], tuple[str, ImportProblem]] = field(default_factory=dict)
-    shared: dict[tuple[str, str, str], tuple[Any, Path]] = field(default_factory=dict)
-    named_keys: set[tuple[str, str]] = field(default_factory=set)
-    bare_keys: list[tuple[str, str, ImportProblem]] = field(default_factory=list)
-    _claimed: dict[str, dict[str, str]] | None = None
+    path: Path
+    folder: Path  # the imported folder it is in
+    kind: str
+    language: str
+
+
+PLAN_SCHEMA = """
+    -- Every file found, once: a file found twice (by two paths, or through a link) by its first path.
+    CREATE TABLE found (
+        resolved BLOB PRIMARY KEY,  -- the file the path leads to
+        position BLOB NOT NULL,  -- the number of the path given it was found under, then the path's order
+        path BLOB NOT NULL,
+        folder INTEGER NOT NULL  -- the imported folder: ImportPlan.folder_list's index
+    ) WITHOUT ROWID;
+    -- Each valid file registered, a version (kind, key, language) once; those with problems are left out.
+    CREATE TABLE files (
+        path BLOB PRIMARY KEY,
+        position BLOB NOT NULL,  -- the path's order
+        kind INTEGER NOT NULL,  -- its place in WRITE_ORDER
+        claims_slug INTEGER NOT NULL,
+        key BLOB NOT NULL,
+        language TEXT NOT NULL,
+        folder INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX files_version ON files (kind, key, language);
+    -- What the files of an object must agree on: {field: (value, the first file that gave it)}, pickled.
+    CREATE TABLE objects (
+        kind INTEGER NOT NULL,
+        key BLOB NOT NULL,
+        source_language TEXT,
+        shared BLOB NOT NULL,
+        PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
+    -- Slugs that files give, by the last file that gave them; their order (rowid) is the first one's.
+    CREATE TABLE slugs (
+        kind INTEGER NOT NULL,
+        language TEXT NOT NULL,  -- '' for an author's (one slug for every language)
+        slug BLOB NOT NULL,
+        key BLOB NOT NULL,
+        path BLOB NOT NULL,
+        line INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX slugs_slug ON slugs (kind, language, slug);
+    -- Authors, sections and tags that a file names (or is).
+    CREATE TABLE named_keys (kind INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+    -- Their keys given without a name, in the order given, each with where it was given.
+    CREATE TABLE bare_keys (
+        kind INTEGER NOT NULL, key BLOB NOT NULL, path BLOB NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL
+    );
+"""
+# The order files are written in (WRITE_ORDER), for the database: kind, slug-claiming files first, an object's
+# source language first, then by path.
+WRITE_ORDER_SQL = "f.kind, NOT f.claims_slug, f.language IS NOT o.source_language, f.position"
+FILES_WITH_OBJECTS = "files f LEFT JOIN objects o ON o.kind = f.kind AND o.key = f.key"
+# Rows of found files sent to the database at a time.
+FOUND_ROWS = 1000
+
+
+class ImportPlan:
+    """What a run needs to remember of each valid file: small metadata only, never a body, and kept on disk in a
+    scratch database (``scratch.ScratchDatabase``), so that the run's memory does not grow with its files.
+
+    ``find`` records the files of the paths given, ``found`` yields them back in order; ``add`` registers each
+    valid one, ``check_database`` checks them against the database; ``write_order`` and ``article_batches`` give
+    them to the writing pass. ``close`` (or leaving a ``with`` block) removes the database.
+    """
+
+    def __init__(self) -> None:
+        self.scratch = ScratchDatabase(PLAN_SCHEMA)
+        self.db = self.scratch.connection
+        self.folder_list: list[Path] = []  # the imported folders, as few as the paths given
+        self.folder_numbers: dict[Path, int] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.scratch.close()
+
+    def folder_number(self, folder: Path) -> int:
+        if (number := self.folder_numbers.get(folder)) is None:
+            number = self.folder_numbers[folder] = len(self.folder_list)
+            self.folder_list.append(folder)
+        return number
+
+    # --- The files found ---------------------------------------------------------------------------------
+
+    def find(self, paths: Iterable[Path]) -> list[ImportProblem]:
+        """Record each file given and each ``*.md`` under each folder given (``find_source_files``); return the
+        paths that do not exist, as problems. A file found twice is kept where it is found first (``found``)."""
+        problems = []
+        rows: list[tuple[bytes, bytes, bytes, int]] = []
+        record = (
+            "INSERT INTO found (resolved, position, path, folder) VALUES (?, ?, ?, ?) ON CONFLICT (resolved) "
+            "DO UPDATE SET position = excluded.position, path = excluded.path, folder = excluded.folder "
+            "WHERE excluded.position < found.position"
+        )
+        for item in find_source_files(paths):
+            if isinstance(item, ImportProblem):
+                problems.append(item)
+                continue
+            number, path, folder = item
+            position = number.to_bytes(4, "big") + path_order(path)
+            rows.append((path_bytes(path.resolve()), position, path_bytes(path), self.folder_number(folder)))
+            if len(rows) == FOUND_ROWS:
+                self.db.executemany(record, rows)
+                rows.clear()
+        self.db.executemany(record, rows)
+        return problems
+
+    def found_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM found").fetchone()[0]
+
+    def found(self) -> Iterator[tuple[Path, Path]]:
+        """(file, folder) for each file found: the paths in the order given, the files of each sorted."""
+        for path, folder in self.db.execute("SELECT path, folder FROM found ORDER BY position"):
+            yield bytes_path(path), self.folder_list[folder]
+
+    # --- Checking ----------------------------------------------------------------------------------------
 
     def add(self, source: SourceFile) -> list[ImportProblem]:
         """Register a valid file; return its conflicts with the files registered before (then it is left out)."""
         problems = []
-        version = (source.kind, source.key, source.language)
-        if version in self.versions:
+        kind, key = WRITE_ORDER.index(source.kind), text_bytes(source.key)
+        version = self.db.execute(
+            "SELECT path FROM files WHERE kind = ? AND key = ? AND language = ?", (kind, key, source.language)
+        ).fetchone()
+        if version is not None:
             problems.append(source.problem(
-                "key", f"{self.versions[version]} already gives {quoted(source.key)} in {source.language}"
+                "key", f"{bytes_path(version[0])} already gives {quoted(source.key)} in {source.language}"
             ))
         slug = source.fields.get("slug")
         slug_language = "" if source.kind == AUTHOR else source.language
-        owner = self.slugs.get((source.kind, slug_language, slug)) if slug else None
-        if slug and owner and owner[0] != source.key:
+        owner = self.db.execute(
+            "SELECT key, path FROM slugs WHERE kind = ? AND language = ? AND slug = ?",
+            (kind, slug_language, text_bytes(slug)),
+        ).fetchone() if slug else None
+        if slug and owner and owner[0] != key:
+            owner_key, owner_path = bytes_text(owner[0]), bytes_path(owner[1])
             problems.append(source.problem(
-                "slug", f"{quoted(slug)} is already the slug of {quoted(owner[0])} in {owner[1].path}"
+                "slug", f"{quoted(slug)} is already the slug of {quoted(owner_key)} in {owner_path}"
             ))
-        for name in SHARED_FIELDS[source.kind]:
-            earlier = self.shared.get((source.kind, source.key, name))
-            if name in source.fields and earlier and earlier[0] != shared_value(name, source.fields[name]):
+        names = [name for name in SHARED_FIELDS[source.kind] if name in source.fields]
+        shared: dict[str, tuple[Any, str]] = {}
+        if names:
+            stored = self.db.execute("SELECT shared FROM objects WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            shared = pickle.loads(stored[0]) if stored else {}
+        for name in names:
+            earlier = shared.get(name)
+            if earlier and earlier[0] != shared_value(name, source.fields[name]):
                 given = shortened(str(earlier[0]))
                 problems.append(source.problem(name, f"differs from {earlier[1]}, which gives {given}"))
         if problems:
             return problems
-        self.files[source.path] = (source.kind, bool(slug), source.key, source.language)
-        self.folders[source.path] = source.folder
-        self.versions[version] = source.path
+        path = path_bytes(source.path)
+        self.db.execute(
+            "INSERT INTO files (path, position, kind, claims_slug, key, language, folder) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (path, path_order(source.path), kind, bool(slug), key, source.language, self.folder_number(source.folder)),
+        )
         if slug:
-            self.slugs[(source.kind, slug_language, slug)] = (source.key, source.problem("slug", ""))
-        for name in SHARED_FIELDS[source.kind]:
-            if name in source.fields:
-                self.shared.setdefault(
-                    (source.kind, source.key, name), (shared_value(name, source.fields[name]), source.path)
-                )
+            self.db.execute(
+                "INSERT INTO slugs (kind, language, slug, key, path, line) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (kind, language, slug) DO UPDATE SET key = excluded.key, path = excluded.path, "
+                "line = excluded.line",
+                (kind, slug_language, text_bytes(slug), key, path, source.lines.get("slug", 1)),
+            )
+        if new := [name for name in names if name not in shared]:
+            for name in new:
+                shared[name] = (shared_value(name, source.fields[name]), str(source.path))
+            self.db.execute(
+                "INSERT OR REPLACE INTO objects (kind, key, source_language, shared) VALUES (?, ?, ?, ?)",
+                (kind, key, shared.get("source_language", (None,))[0], pickle.dumps(shared)),
+            )
         if source.kind != ARTICLE:
-            self.named_keys.add((source.kind, source.key))
+            self.db.execute("INSERT OR IGNORE INTO named_keys (kind, key) VALUES (?, ?)", (kind, key))
             return []
-        for name, key in author_pairs(source.fields):
-            if key and name.strip():
-                self.named_keys.add((AUTHOR, key))
-            elif key:
-                self.bare_keys.append((AUTHOR, key, source.problem("author_key", "")))
+        named, bare = [], []
+        for name, author_key in author_pairs(source.fields):
+            if author_key and name.strip():
+                named.append((AUTHOR, author_key))
+            elif author_key:
+                bare.append((AUTHOR, author_key, "author_key"))
         if section_key := source.fields.get("section_key"):
             if source.fields.get("section", "").strip():
-                self.named_keys.add((SECTION, section_key))
+                named.append((SECTION, section_key))
             else:
-                self.bare_keys.append((SECTION, section_key, source.problem("section_key", "")))
+                bare.append((SECTION, section_key, "section_key"))
         for tag_key, tag_name in source.fields.get("tags", {}).items():
             if tag_name:
-                self.named_keys.add((TAG, tag_key))
+                named.append((TAG, tag_key))
             else:
-                self.bare_keys.append((TAG, tag_key, source.problem("tags", "")))
+                bare.append((TAG, tag_key, "tags"))
+        if named:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO named_keys (kind, key) VALUES (?, ?)",
+                [(WRITE_ORDER.index(named_kind), text_bytes(named_key)) for named_kind, named_key in named],
+            )
+        if bare:
+            self.db.executemany(
+                "INSERT INTO bare_keys (kind, key, path, line, field) VALUES (?, ?, ?, ?, ?)",
+                [(WRITE_ORDER.index(bare_kind), text_bytes(bare_key), path, source.lines.get(name, 1), name)
+                 for bare_kind, bare_key, name in bare],
+            )
         return []
 
     def check_database(self) -> list[ImportProblem]:
@@ -431,65 +581,124 @@ class ImportPlan:
         The files with problems are left out of the run.
         """
         problems = []
-        claims: dict[tuple[str, str], dict[str, tuple[str, ImportProblem]]] = {}
-        for (kind, language, slug), claim in self.slugs.items():
-            claims.setdefault((kind, language), {})[slug] = claim
-        for (kind, language), slugs in claims.items():
+        groups = self.db.execute("SELECT kind, language FROM slugs GROUP BY kind, language ORDER BY min(rowid)")
+        for kind_number, language in groups.fetchall():
+            kind = WRITE_ORDER[kind_number]
             slug_field = "slug" if kind == AUTHOR else build_localized_fieldname("slug", language)
-            names = list(slugs)
-            holders = [
-                holder for start in range(0, len(names), 500)  # within any database's limit of query parameters
-                for holder in MODELS[kind]._base_manager.filter(**{f"{slug_field}__in": names[start:start + 500]})
-                .values_list(slug_field, "key", "pk")
-            ]
-            for slug, holder_key, holder_pk in holders:
-                key, where = slugs[slug]
-                if holder_key != key:
-                    holder = holder_key or f"pk {holder_pk}"
-                    problems.append(ImportProblem(
-                        where.path, where.line, "slug",
-                        f"{quoted(slug)} is already the slug of another {kind} in the database ({holder})",
-                    ))
-        for kind, key, where in self.bare_keys:
-            known = (kind, key) in self.named_keys or MODELS[kind]._base_manager.filter(key=key).exists()
-            if not known:
+            claims = self.db.execute(
+                "SELECT slug, key, path, line FROM slugs WHERE kind = ? AND language = ? ORDER BY rowid",
+                (kind_number, language),
+            )
+            # 500 at a time: within any database's limit of query parameters.
+            while chunk := claims.fetchmany(500):
+                slugs = {bytes_text(slug): (bytes_text(key), path, line) for slug, key, path, line in chunk}
+                holders = MODELS[kind]._base_manager.filter(**{f"{slug_field}__in": list(slugs)})
+                for slug, holder_key, holder_pk in holders.values_list(slug_field, "key", "pk"):
+                    key, path, line = slugs[slug]
+                    if holder_key != key:
+                        holder = holder_key or f"pk {holder_pk}"
+                        problems.append(ImportProblem(
+                            bytes_path(path), line, "slug",
+                            f"{quoted(slug)} is already the slug of another {kind} in the database ({holder})",
+                        ))
+        bare_keys = self.db.execute(
+            "SELECT b.kind, b.key, b.path, b.line, b.field, n.key IS NOT NULL FROM bare_keys b "
+            "LEFT JOIN named_keys n ON n.kind = b.kind AND n.key = b.key ORDER BY b.rowid"
+        )
+        for kind_number, key_data, path, line, field_name, named in bare_keys:
+            kind, key = WRITE_ORDER[kind_number], bytes_text(key_data)
+            if not (named or MODELS[kind]._base_manager.filter(key=key).exists()):
                 message = f"no {kind} has the key {quoted(key)}; give its name too, to create it"
-                problems.append(ImportProblem(where.path, where.line, where.field, message))
-        for problem in problems:
-            self.files.pop(problem.path, None)
+                problems.append(ImportProblem(bytes_path(path), line, field_name, message))
+        self.db.executemany("DELETE FROM files WHERE path = ?", [(path_bytes(problem.path),) for problem in problems])
         return problems
 
-    def write_order(self) -> list[Path]:
-        def position(path: Path) -> tuple:
-            kind, claims_slug, key, language = self.files[path]
-            source_language = self.shared.get((kind, key, "source_language"), (None,))[0]
-            return WRITE_ORDER.index(kind), not claims_slug, language != source_language, path
+    # --- Writing -----------------------------------------------------------------------------------------
 
-        return sorted(self.files, key=position)
+    def write_order(self, *, articles: bool = True) -> Iterator[PlannedFile]:
+        """The files, in the order they are written (``WRITE_ORDER``); only authors', sections' and tags' unless
+        ``articles``."""
+        rows = self.db.execute(
+            f"SELECT f.path, f.folder, f.kind, f.language FROM {FILES_WITH_OBJECTS} "
+            f"WHERE f.kind != ? OR ? ORDER BY {WRITE_ORDER_SQL}",
+            (WRITE_ORDER.index(ARTICLE), articles),
+        )
+        for path, folder, kind, language in rows:
+            yield PlannedFile(bytes_path(path), self.folder_list[folder], WRITE_ORDER[kind], language)
 
-    def article_batches(self, size: int) -> Iterator[list[tuple[str, list[Path]]]]:
+    def article_batches(self, size: int) -> Iterator[list[tuple[str, list[PlannedFile]]]]:
         """The article files in ``write_order``, grouped by article (an article comes where its first file does),
         ``size`` articles to a batch."""
-        groups: dict[str, list[Path]] = {}
-        for path in self.write_order():
-            kind, _claims_slug, key, _language = self.files[path]
-            if kind == ARTICLE:
-                groups.setdefault(key, []).append(path)
-        batch: list[tuple[str, list[Path]]] = []
-        for group in groups.items():
-            batch.append(group)
+        rows = self.db.execute(
+            f"""WITH ordered AS (
+                    SELECT f.path, f.folder, f.language, f.key, row_number() OVER (ORDER BY {WRITE_ORDER_SQL}) AS number
+                    FROM {FILES_WITH_OBJECTS} WHERE f.kind = ?
+                ), grouped AS (SELECT *, min(number) OVER (PARTITION BY key) AS first FROM ordered)
+                SELECT path, folder, language, key FROM grouped ORDER BY first, number""",
+            (WRITE_ORDER.index(ARTICLE),),
+        )
+        batch: list[tuple[str, list[PlannedFile]]] = []
+        for key, group in groupby(rows, key=itemgetter(3)):
+            files = [PlannedFile(bytes_path(path), self.folder_list[folder], ARTICLE, language)
+                     for path, folder, language, _key in group]
+            batch.append((bytes_text(key), files))
             if len(batch) == size:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    def claimed_article_slugs(self) -> dict[str, dict[str, str]]:
+    def claimed_article_slugs(self) -> "ClaimedSlugs":
         """The slugs article files give, as ``{slug field: {slug: key}}``: a slug made from a title steps around
-        them (``TranslatedModel.unique_slug``), since their articles may be saved later."""
-        if self._claimed is None:
-            self._claimed = {}
-            for (kind, language, slug), (key, _where) in self.slugs.items():
-                if kind == ARTICLE:
-                    self._claimed.setdefault(build_localized_fieldname("slug", language), {})[slug] = key
-        return self._claimed
+        them (``TranslatedModel.unique_slug``), since their articles may be saved later. A mapping that reads the
+        scratch database."""
+        return ClaimedSlugs(self.db)
+
+
+class ClaimedSlugs(Mapping[str, Mapping[str, str]]):
+    """``{slug field: {slug: key}}`` of the slugs that article files of the run give, read from the plan's
+    database when asked: what ``TranslatedModel.unique_slug`` and the import's ``assign_free_slugs`` read."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.languages = {build_localized_fieldname("slug", code): code for code in conf.ARTICLES_LANGUAGES}
+
+    def __getitem__(self, slug_field: str) -> "ClaimedSlugsOf":
+        language = self.languages.get(slug_field)
+        if language is None or not self.db.execute(
+            "SELECT 1 FROM slugs WHERE kind = ? AND language = ? LIMIT 1", (WRITE_ORDER.index(ARTICLE), language)
+        ).fetchone():
+            raise KeyError(slug_field)
+        return ClaimedSlugsOf(self.db, language)
+
+    def __iter__(self) -> Iterator[str]:
+        return (slug_field for slug_field in self.languages if slug_field in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class ClaimedSlugsOf(Mapping[str, str]):
+    """``{slug: key}`` of the slugs that article files give in one language."""
+
+    def __init__(self, db: sqlite3.Connection, language: str) -> None:
+        self.db, self.language = db, language
+        self.where = (WRITE_ORDER.index(ARTICLE), language)
+
+    def get(self, slug, default=None):
+        row = self.db.execute(
+            "SELECT key FROM slugs WHERE kind = ? AND language = ? AND slug = ?", (*self.where, text_bytes(slug))
+        ).fetchone()
+        return default if row is None else bytes_text(row[0])
+
+    def __getitem__(self, slug: str) -> str:
+        if (key := self.get(slug)) is None:
+            raise KeyError(slug)
+        return key
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self.db.execute("SELECT slug FROM slugs WHERE kind = ? AND language = ? ORDER BY rowid", self.where)
+        return (bytes_text(slug) for slug, in rows)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM slugs WHERE kind = ? AND language = ?", self.where).fetchone()[0]

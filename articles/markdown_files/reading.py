@@ -3,6 +3,7 @@
 Nothing here knows the models: every problem is reported with the file, line and field it is about.
 """
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,20 +148,39 @@ def decode_source(path: Path) -> str:
         )]) from None
 
 
-def find_source_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ImportProblem]:
-    """Yield (file, folder) for each file given and each ``*.md`` under each folder given, sorted; a missing path
-    as a problem. The folder is the one given, or a given file's own: the files it may refer to are inside it.
+def markdown_files_under(folder: Path) -> Iterator[Path]:
+    """What ``folder.rglob("*.md")`` yields (folders linked to are not entered), in no particular order, one
+    entry at a time: ``rglob`` lists each folder's entries before yielding any, a million entries at once for a
+    folder of a million files."""
+    stack = [os.fspath(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        is_folder = False
+                    if is_folder:
+                        stack.append(entry.path)
+                    if entry.name.endswith(".md"):
+                        yield Path(entry.path)
+        except OSError:
+            continue
+
+
+def find_source_files(paths: Iterable[Path]) -> Iterator[tuple[int, Path, Path] | ImportProblem]:
+    """Yield (the number of the path given, file, folder) for each file given and each ``*.md`` file under each
+    folder given, in no particular order (``ImportPlan.find`` sorts them and leaves out those found twice); a
+    missing path as a problem. The folder is the one given, or a given file's own: the files it may refer to are
+    inside it.
     """
-    seen = set()
-    for path in map(Path, paths):
+    for number, path in enumerate(map(Path, paths)):
         if path.is_dir():
-            folder, found = path, sorted(candidate for candidate in path.rglob("*.md") if candidate.is_file())
+            for candidate in markdown_files_under(path):
+                if candidate.is_file():
+                    yield number, candidate, path
         elif path.is_file():
-            folder, found = path.parent, [path]
+            yield number, path, path.parent
         else:
             yield ImportProblem(path, None, "file", "no such file or folder")
-            continue
-        for candidate in found:
-            if (resolved := candidate.resolve()) not in seen:
-                seen.add(resolved)
-                yield candidate, folder

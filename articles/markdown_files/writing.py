@@ -5,7 +5,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -26,8 +26,18 @@ from ..models import Article, Author, Byline, Section, Tag, blank_to_none, langu
 from ..revisions import Cause, revision_made, revisions_in_bulk
 from ..search import search_index_deferred
 from ..slugs import slug_from_title
-from .checking import ARTICLE, AUTHOR, SECTION, TAG, ImportPlan, SourceFile, author_pairs, read_source_file
-from .reading import ImportProblem, SourceError, find_source_files, quoted
+from .checking import (
+    ARTICLE,
+    AUTHOR,
+    SECTION,
+    TAG,
+    ImportPlan,
+    PlannedFile,
+    SourceFile,
+    author_pairs,
+    read_source_file,
+)
+from .reading import ImportProblem, SourceError, quoted
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 T = TypeVar("T")
@@ -347,20 +357,21 @@ def articles_import(
     while one is written.
     """
     report = ImportReport(dry_run=dry_run, continue_on_error=continue_on_error)
-    found = []
-    for item in find_source_files(paths):
-        if isinstance(item, ImportProblem):
-            report.problems.append(item)
-        else:
-            found.append(item)
-    with ImportPool(processes, files=len(found)) as pool:
-        plan = ImportPlan()
-        for checked in pool.map_in_order(file_checked, found):
+    # The files found and what the run keeps of each lie in a scratch database, removed when the run ends.
+    with ImportPlan() as plan:
+        report.problems.extend(plan.find(paths))
+        return import_planned(plan, report, processes=processes)
+
+
+def import_planned(plan: ImportPlan, report: ImportReport, *, processes: int | None) -> ImportReport:
+    """``articles_import``'s work on the files ``plan`` found: check them, then write them."""
+    dry_run, continue_on_error = report.dry_run, report.continue_on_error
+    with ImportPool(processes, files=plan.found_count()) as pool:
+        for checked in pool.map_in_order(file_checked, plan.found()):
             if isinstance(checked, SourceFile):
                 report.problems.extend(plan.add(checked))
             else:
                 report.problems.extend(checked)
-        del found
         report.problems.extend(plan.check_database())
         if report.problems and not continue_on_error:
             return report
@@ -374,10 +385,7 @@ def articles_import(
                 if continue_on_error:
                     write_each(plan.write_order(), plan=plan, run=run, report=report)
                 else:
-                    write_each(
-                        [path for path in plan.write_order() if plan.files[path][0] != ARTICLE],
-                        plan=plan, run=run, report=report,
-                    )
+                    write_each(plan.write_order(articles=False), plan=plan, run=run, report=report)
                     batches = plan.article_batches(BATCH_SIZE)
                     upcoming = ArticleBatch.start(next(batches, None), plan=plan, pool=pool)
                     while upcoming is not None:
@@ -403,12 +411,12 @@ def articles_import(
     return report
 
 
-def write_each(paths: list[Path], *, plan: ImportPlan, run: ImportRun, report: ImportReport) -> None:
+def write_each(files: Iterable[PlannedFile], *, plan: ImportPlan, run: ImportRun, report: ImportReport) -> None:
     """Write files one at a time, each in its own savepoint when the run goes on past errors."""
-    for path in paths:
+    for path, folder, _kind, _language in files:
         try:
             with transaction.atomic(savepoint=report.continue_on_error):
-                source = read_source_file(path, folder=plan.folders[path], check_body=False)
+                source = read_source_file(path, folder=folder, check_body=False)
                 outcome = IMPORTERS[source.kind](source=source, run=run)
         except (SourceError, MarkdownRejected, DatabaseError) as error:
             report.problems.extend(write_problems(path, error))
@@ -436,7 +444,7 @@ class ArticleBatch:
     files: Iterator[tuple[SourceFile | None, list[ImportProblem], tuple[str, str | dict] | None]]
 
     @classmethod
-    def start(cls, articles: list[tuple[str, list[Path]]] | None, *, plan: ImportPlan, pool: "ImportPool"
+    def start(cls, articles: list[tuple[str, list[PlannedFile]]] | None, *, plan: ImportPlan, pool: "ImportPool"
               ) -> Self | None:
         """Send the batch's files to the pool, each with the text of its language's body that is rendered already
         (stored, by this renderer), so that an unchanged body is not rendered again; None for no batch."""
@@ -450,10 +458,11 @@ class ArticleBatch:
                 languages = zip(conf.ARTICLES_LANGUAGES, bodies, strict=True)
                 rendered.update({(key, code): body or "" for code, body in languages})
         tasks = [
-            (path, plan.folders[path], rendered.get((key, plan.files[path][3])))
-            for key, paths in articles for path in paths
+            (planned.path, planned.folder, rendered.get((key, planned.language)))
+            for key, files in articles for planned in files
         ]
-        return cls(articles, pool.map_in_order(file_read_and_rendered, tasks))
+        paths = [(key, [planned.path for planned in files]) for key, files in articles]
+        return cls(paths, pool.map_in_order(file_read_and_rendered, tasks))
 
 
 def file_checked(found: tuple[Path, Path]) -> SourceFile | list[ImportProblem]:
@@ -572,7 +581,7 @@ def articles_insert_drafts(drafts: list[ArticleDraft], *, run: ImportRun) -> set
     return {id(draft) for draft in new}
 
 
-def assign_free_slugs(drafts: list[ArticleDraft], claimed: dict[str, dict[str, str]]) -> None:
+def assign_free_slugs(drafts: list[ArticleDraft], claimed: Mapping[str, Mapping[str, str]]) -> None:
     """Give each draft the slug its title makes, where no article has it, no file claims it and no draft of the
     batch took it first: one query per language for the batch. The others are left to ``Article.save``, which
     steps around taken slugs (``-2``, ``-3``…) one query at a time."""
