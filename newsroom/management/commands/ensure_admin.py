@@ -1,6 +1,7 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(password)
         user.save()
+        # `make run` sets the site's address from its HOST and PORT; runserver's own default otherwise.
+        site = (settings.ARTICLES_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
         self.stdout.write(self.style.SUCCESS(
-            f"\n  Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}\n"
+            f"\n  Admin login: {site}/admin/  user: {username}  password: {password}\n"
         ))
